@@ -1,0 +1,94 @@
+"""The database itself refuses bad data, whatever path it comes by (SQLite checks no choices alone)."""
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from tests.factories import make_agreement, make_commitment, make_country, make_source
+from tracker.models import Agreement, Commitment, Party, StatusChange
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(constraint, **update):
+    return constraint, update
+
+
+def assert_refused(queryset, constraint, **update):
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        queryset.update(**update)
+    assert constraint in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "constraint, update",
+    [
+        refused("agreement_status_valid", status="done"),
+        refused("agreement_instrument_valid", instrument="handshake"),
+        refused("agreement_amount_not_negative", amount=-1, currency="USD", value_exactness="exact"),
+        refused("agreement_amount_currency_exactness_together", currency="USD"),
+        refused("agreement_amount_currency_exactness_together", amount=10),
+        refused(
+            "agreement_amount_currency_exactness_together",
+            amount=10,
+            currency="usd",
+            value_exactness="exact",
+        ),
+        refused("agreement_exactness_valid", amount=10, currency="USD", value_exactness="roughly"),
+    ],
+)
+def test_agreement_constraints(constraint, update):
+    agreement = make_agreement()
+    assert_refused(Agreement.objects.filter(pk=agreement.pk), constraint, **update)
+
+
+def test_agreement_cannot_be_part_of_itself():
+    agreement = make_agreement(is_aggregate=True)
+    assert_refused(
+        Agreement.objects.filter(pk=agreement.pk), "agreement_not_part_of_itself", part_of=agreement
+    )
+
+
+@pytest.mark.parametrize(
+    "constraint, update",
+    [
+        refused("commitment_status_valid", status="finished"),
+        refused("commitment_origin_valid", origin="rumour"),
+        refused("commitment_progress_0_100", progress_percent=101),
+        refused("commitment_proposer_iff_proposal", origin="leader_proposal"),
+        refused("commitment_not_achieved_needs_target_date", status="not_achieved"),
+    ],
+)
+def test_commitment_constraints(constraint, update):
+    commitment = make_commitment()
+    assert_refused(Commitment.objects.filter(pk=commitment.pk), constraint, **update)
+
+
+def test_party_iso_code_only_for_countries():
+    company = Party.objects.create(slug="acme", name="Acme", kind="company")
+    assert_refused(Party.objects.filter(pk=company.pk), "party_iso_code_iff_country", iso_code="AC")
+    country = make_country("Japan", "JP")
+    assert_refused(Party.objects.filter(pk=country.pk), "party_iso_code_iff_country", iso_code="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Party.objects.create(slug="japan-2", name="Japan again", kind="country", iso_code="JP")
+
+
+def test_status_change_needs_exactly_one_subject_and_its_own_vocabulary():
+    commitment, agreement = make_commitment(), make_agreement()
+    base = {"effective_on": "2026-01-01", "note": "n"}
+    for fields in (
+        {"commitment": commitment, "new_status": "signed"},  # an agreement status on a commitment
+        {"agreement": agreement, "new_status": "achieved"},
+        {"commitment": commitment, "agreement": agreement, "new_status": "achieved"},
+        {"new_status": "achieved"},
+    ):
+        with pytest.raises(IntegrityError) as caught, transaction.atomic():
+            StatusChange.objects.create(**base, **fields)
+        assert "status_change_one_subject_valid_statuses" in str(caught.value)
+
+
+def test_exchange_rate_must_be_positive():
+    from tests.factories import make_rate
+
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        make_rate("USD", "0", "2026-01-01", source=make_source())
+    assert "exchange_rate_positive" in str(caught.value)

@@ -1,0 +1,136 @@
+import calendar
+import datetime
+
+from django.db import models
+from django.db.models import F, Q
+
+from .base import SlugQuerySet, choices_check
+
+
+class Target(models.Model):
+    """A quantified goal with a time window: the Tokyo Initiative's ¥3 trillion in five years."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    amount = models.DecimalField(max_digits=20, decimal_places=2)
+    currency = models.CharField(max_length=3, default="JPY")
+    starts_on = models.DateField()
+    duration_years = models.PositiveSmallIntegerField()
+    description = models.TextField(blank=True)
+    sources = models.ManyToManyField("Source", related_name="targets")
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="target_amount_positive"),
+            models.CheckConstraint(condition=Q(duration_years__gte=1), name="target_duration_positive"),
+            models.CheckConstraint(condition=Q(currency="JPY"), name="target_in_yen"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def ends_on(self):
+        year = self.starts_on.year + self.duration_years
+        day = min(self.starts_on.day, calendar.monthrange(year, self.starts_on.month)[1])
+        return datetime.date(year, self.starts_on.month, day)
+
+
+class ExchangeRateQuerySet(models.QuerySet):
+    def get_by_natural_key(self, currency, effective_on):
+        return self.get(currency=currency, effective_on=effective_on)
+
+
+class ExchangeRate(models.Model):
+    """How many yen one unit of a currency was worth on a date, and who says so."""
+
+    currency = models.CharField(max_length=3, help_text="ISO 4217 code, e.g. USD.")
+    rate_to_jpy = models.DecimalField("yen per unit", max_digits=18, decimal_places=6)
+    effective_on = models.DateField()
+    source = models.ForeignKey("Source", on_delete=models.PROTECT, related_name="exchange_rates")
+    note = models.CharField(max_length=300, blank=True, help_text="How the rate was obtained.")
+
+    objects = ExchangeRateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["currency", "-effective_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "effective_on"], name="exchange_rate_unique_per_day"),
+            models.CheckConstraint(condition=Q(rate_to_jpy__gt=0), name="exchange_rate_positive"),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$") & ~Q(currency="JPY"),
+                name="exchange_rate_currency_code",
+            ),
+        ]
+
+    def __str__(self):
+        return f"1 {self.currency} = ¥{self.rate_to_jpy} on {self.effective_on}"
+
+    def natural_key(self):
+        return (self.currency, self.effective_on.isoformat())
+
+
+class FigureExactness(models.TextChoices):
+    EXACT = "exact", "Exact"
+    APPROXIMATE = "approximate", "Approximate"
+    LOWER_BOUND = "lower_bound", "At least (lower bound)"
+    UPPER_BOUND = "upper_bound", "At most (upper bound)"
+    RANGE = "range", "Range"
+
+
+class ReportedFigure(models.Model):
+    """A number a source reports about the summit that is not an agreement's value."""
+
+    Exactness = FigureExactness
+
+    slug = models.SlugField(max_length=100, unique=True)
+    label = models.CharField(max_length=200)
+    value = models.DecimalField(max_digits=24, decimal_places=4, help_text="For a range, its low end.")
+    upper_value = models.DecimalField(
+        max_digits=24,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="For a range only: its high end.",
+    )
+    unit = models.CharField(
+        max_length=20,
+        help_text="A currency code (USD, JPY, EUR) or a unit such as documents or percent.",
+    )
+    exactness = models.CharField(max_length=20, choices=FigureExactness.choices)
+    as_of = models.DateField(null=True, blank=True)
+    country = models.ForeignKey(
+        "Party",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="figures",
+        limit_choices_to={"kind": "country"},
+    )
+    note = models.TextField(blank=True)
+    sources = models.ManyToManyField("Source", related_name="figures")
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["label"]
+        constraints = [
+            choices_check("exactness", FigureExactness.choices, name="figure_exactness_valid"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="figure_value_not_negative"),
+            models.CheckConstraint(
+                condition=(Q(exactness="range") & Q(upper_value__gt=F("value")))
+                | (~Q(exactness="range") & Q(upper_value__isnull=True)),
+                name="figure_upper_value_iff_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def natural_key(self):
+        return (self.slug,)

@@ -1,0 +1,89 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .agreements import Agreement
+from .commitments import Commitment
+
+
+def _statuses(choices):
+    return [value for value, _label in choices]
+
+
+class StatusChangeQuerySet(models.QuerySet):
+    def get_by_natural_key(self, uid):
+        return self.get(uid=uid)
+
+    def latest_first(self):
+        return self.order_by("-effective_on", "-recorded_at", "-pk")
+
+
+class StatusChange(models.Model):
+    """One dated step in the life of a commitment or an agreement. Never rewritten by a later change."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    commitment = models.ForeignKey(
+        Commitment, null=True, blank=True, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    agreement = models.ForeignKey(
+        Agreement, null=True, blank=True, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    effective_on = models.DateField(help_text="The date the new status took effect.")
+    old_status = models.CharField(max_length=20, blank=True, help_text="Blank for the first record.")
+    new_status = models.CharField(max_length=20)
+    note = models.TextField()
+    sources = models.ManyToManyField("Source", related_name="status_changes")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = StatusChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["effective_on", "recorded_at", "pk"]
+        get_latest_by = ["effective_on", "recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(commitment__isnull=False)
+                    & Q(agreement__isnull=True)
+                    & Q(new_status__in=_statuses(Commitment.Status.choices))
+                    & Q(old_status__in=["", *_statuses(Commitment.Status.choices)])
+                )
+                | (
+                    Q(agreement__isnull=False)
+                    & Q(commitment__isnull=True)
+                    & Q(new_status__in=_statuses(Agreement.Status.choices))
+                    & Q(old_status__in=["", *_statuses(Agreement.Status.choices)])
+                ),
+                name="status_change_one_subject_valid_statuses",
+            ),
+        ]
+        indexes = [models.Index(fields=["-effective_on", "-recorded_at"], name="status_change_recent_idx")]
+
+    def __str__(self):
+        return (
+            f"{self.subject}: {self.old_status_label or '—'} → {self.new_status_label} ({self.effective_on})"
+        )
+
+    def natural_key(self):
+        return (str(self.uid),)
+
+    @property
+    def subject(self):
+        return self.commitment if self.commitment_id else self.agreement
+
+    @property
+    def status_choices(self):
+        return Commitment.Status if self.commitment_id else Agreement.Status
+
+    @property
+    def new_status_label(self):
+        return dict(self.status_choices.choices).get(self.new_status, self.new_status)
+
+    @property
+    def old_status_label(self):
+        return dict(self.status_choices.choices).get(self.old_status, self.old_status)

@@ -1,0 +1,149 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from .base import SlugQuerySet, choices_check
+
+
+class PartyQuerySet(SlugQuerySet):
+    def countries(self):
+        return self.filter(kind=Party.Kind.COUNTRY)
+
+    def organizations(self):
+        return self.exclude(kind=Party.Kind.COUNTRY)
+
+    def central_asian(self):
+        return self.countries().exclude(iso_code=Party.JAPAN_ISO)
+
+
+class PartyKind(models.TextChoices):
+    COUNTRY = "country", "Country"
+    COMPANY = "company", "Company"
+    FINANCIER = "financier", "Development bank or export credit agency"
+    AGENCY = "agency", "Government agency"
+    INTERNATIONAL = "international", "International organization"
+    MINISTRY = "ministry", "Ministry"
+
+
+class Party(models.Model):
+    """A country or an organization that signs, finances or carries out what the summit agreed."""
+
+    JAPAN_ISO = "JP"
+
+    Kind = PartyKind
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=40, blank=True, help_text="Acronym, e.g. JBIC.")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    iso_code = models.CharField(
+        "ISO 3166-1 code",
+        max_length=2,
+        blank=True,
+        help_text="Two capital letters; countries only.",
+    )
+    based_in = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organizations",
+        limit_choices_to={"kind": Kind.COUNTRY},
+        help_text="For organizations: the country they are based in.",
+    )
+    description = models.TextField(blank=True)
+    sources = models.ManyToManyField("Source", blank=True, related_name="parties")
+
+    objects = PartyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "parties"
+        constraints = [
+            choices_check("kind", PartyKind.choices, name="party_kind_valid"),
+            models.CheckConstraint(
+                condition=(Q(kind="country") & Q(iso_code__regex=r"^[A-Z]{2}$"))
+                | (~Q(kind="country") & Q(iso_code="")),
+                name="party_iso_code_iff_country",
+            ),
+            models.UniqueConstraint(
+                fields=["iso_code"], condition=~Q(iso_code=""), name="party_iso_code_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(based_in__isnull=True) | ~Q(kind="country"),
+                name="party_country_not_based_in",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "name"], name="party_kind_name_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        name = "tracker:country_detail" if self.is_country else "tracker:organization_detail"
+        return reverse(name, args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def is_country(self):
+        return self.kind == self.Kind.COUNTRY
+
+    @property
+    def display_name(self):
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+
+class Leader(models.Model):
+    """A head of state or government who took part in a summit."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=100, help_text="E.g. President, Prime Minister.")
+    country = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        related_name="leaders",
+        limit_choices_to={"kind": Party.Kind.COUNTRY},
+    )
+    sources = models.ManyToManyField("Source", blank=True, related_name="leaders")
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country__name"]
+
+    def __str__(self):
+        return f"{self.title} {self.name} ({self.country.name})"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["tracker.party"]
+
+
+class Summit(models.Model):
+    """A leaders' meeting of the dialogue: the Tokyo summit, and the next one once it is agreed."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    number = models.PositiveSmallIntegerField(unique=True)
+    host = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="summits_hosted")
+    city = models.CharField(max_length=100, blank=True)
+    held_on = models.DateField(null=True, blank=True, help_text="Blank until the date is announced.")
+    description = models.TextField(blank=True)
+    leaders = models.ManyToManyField(Leader, blank=True, related_name="summits")
+    sources = models.ManyToManyField("Source", blank=True, related_name="summits")
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.CheckConstraint(condition=Q(number__gte=1), name="summit_number_positive")]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)

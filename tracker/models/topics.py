@@ -1,0 +1,73 @@
+from django.db import models
+from django.urls import reverse
+
+from .base import SlugQuerySet
+
+
+class PriorityArea(models.Model):
+    """One of the Tokyo Declaration's three priority areas of cooperation."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    description = models.TextField(blank=True)
+    sources = models.ManyToManyField("Source", blank=True, related_name="priority_areas")
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("tracker:area_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Chapter(models.Model):
+    """A chapter of the Tokyo Declaration; the priority-area chapters point at their area."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    number = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=200)
+    priority_area = models.ForeignKey(
+        PriorityArea, null=True, blank=True, on_delete=models.PROTECT, related_name="chapters"
+    )
+    sources = models.ManyToManyField("Source", blank=True, related_name="chapters")
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Sector(models.Model):
+    """A field of cooperation that agreements are classified by (energy, health, …)."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("tracker:sector_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
