@@ -28,6 +28,7 @@ test: install
 	$(BIN)/python -m pytest
 
 check: install
+	mkdir -p var
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=true $(BIN)/python manage.py check

@@ -29,3 +29,14 @@ def bars(groups):
         Segment(group.key, group.label, group.amount, group.amount.yen / largest if largest else 0, 0)
         for group in groups
     ]
+
+
+def status_mix(counts):
+    """Shares of each status from [(value, label, count)], for a stacked status bar."""
+    total = sum(count for _value, _label, count in counts)
+    items, start = [], 0.0
+    for value, label, count in counts:
+        share = count / total if total else 0.0
+        items.append({"status": value, "label": label, "count": count, "share": share, "start": start})
+        start += share
+    return {"total": total, "items": items}

@@ -143,6 +143,22 @@ class TargetProgress:
             return None
         return self.target.starts_on + datetime.timedelta(days=int(needed_days))
 
+    def amount_for(self, agreements):
+        """Counted yen of some agreements: a page's own figure, not a share of the breakdowns."""
+        wanted = {agreement.pk for agreement in agreements}
+        amount = Amount()
+        for line in self.counted:
+            if line.agreement.pk in wanted:
+                amount.add(line.yen, line.exactness)
+        return amount
+
+    def line_for(self, agreement):
+        """How one agreement figures in the total: its counted line, or its exclusion."""
+        for item in (*self.counted, *self.excluded):
+            if item.agreement.pk == agreement.pk:
+                return item
+        return None
+
     @property
     def on_pace(self):
         projected = self.projected_completion
@@ -178,28 +194,43 @@ def to_yen(amount, rate, exactness):
     return yen.quantize(Decimal(1), rounding=rounding)
 
 
+def group_rates(rates):
+    """Rates by currency, newest first, as rate_on_or_before expects them."""
+    by_currency = {}
+    for rate in sorted(rates, key=lambda rate: rate.effective_on, reverse=True):
+        by_currency.setdefault(rate.currency, []).append(rate)
+    return by_currency
+
+
+def convert(agreement, rates_by_currency, on_date):
+    """(yen, rate) for an agreement's value, rate None for yen; (None, None) if it cannot convert."""
+    if agreement.amount is None:
+        return None, None
+    if agreement.currency == "JPY":
+        return to_yen(agreement.amount, None, agreement.value_exactness), None
+    rate = rate_on_or_before(rates_by_currency, agreement.currency, agreement.signed_on or on_date)
+    if rate is None:
+        return None, None
+    return to_yen(agreement.amount, rate, agreement.value_exactness), rate
+
+
 def compute_progress(*, target, on_date, agreements=None, rates=None):
     agreements = list(agreements if agreements is not None else agreements_for_counting())
-    rates = list(rates if rates is not None else ExchangeRate.objects.order_by("-effective_on"))
-    rates_by_currency = {}
-    for rate in sorted(rates, key=lambda rate: rate.effective_on, reverse=True):
-        rates_by_currency.setdefault(rate.currency, []).append(rate)
+    rates_by_currency = group_rates(rates if rates is not None else ExchangeRate.objects.all())
 
     excluded = []
     valued = {}  # agreement pk -> (yen, rate)
     for agreement in agreements:
         reason = _exclusion_reason(agreement, target)
         if reason is None:
-            rate = None
-            if agreement.currency != "JPY":
-                day = agreement.signed_on or on_date
-                rate = rate_on_or_before(rates_by_currency, agreement.currency, day)
-                if rate is None:
-                    reason = f"no {agreement.currency} exchange rate on or before {day.isoformat()}"
+            yen, rate = convert(agreement, rates_by_currency, on_date)
+            if yen is None:
+                day = (agreement.signed_on or on_date).isoformat()
+                reason = f"no {agreement.currency} exchange rate on or before {day}"
         if reason:
             excluded.append(Exclusion(agreement, reason))
         else:
-            valued[agreement.pk] = (to_yen(agreement.amount, rate, agreement.value_exactness), rate)
+            valued[agreement.pk] = (yen, rate)
 
     by_pk = {agreement.pk: agreement for agreement in agreements}
     parts_of = {}

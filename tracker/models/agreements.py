@@ -1,8 +1,42 @@
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from .base import Exactness, SlugQuerySet, choices_check
+
+
+class AgreementQuerySet(SlugQuerySet):
+    def with_yen_value(self):
+        """Annotate `yen_value` for filtering and sorting in SQL.
+
+        Same rule as tracker.progress (the latest rate on or before signing, else today), so
+        lists sort and filter by the figures the pages show.
+        """
+        from .figures import ExchangeRate
+
+        rate = (
+            ExchangeRate.objects.filter(
+                currency=OuterRef("currency"),
+                effective_on__lte=Coalesce(OuterRef("signed_on"), timezone.localdate()),
+            )
+            .order_by("-effective_on")
+            .values("rate_to_jpy")[:1]
+        )
+        return self.annotate(
+            yen_value=Case(
+                When(currency="JPY", then=F("amount")),
+                When(amount__isnull=False, then=F("amount") * Subquery(rate)),
+                default=None,
+                output_field=DecimalField(max_digits=32, decimal_places=8),
+            )
+        )
+
+    def with_party(self, party):
+        from .agreements import AgreementParty
+
+        return self.filter(Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), party=party)))
 
 
 class AgreementStatus(models.TextChoices):
@@ -85,10 +119,10 @@ class Agreement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = SlugQuerySet.as_manager()
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-signed_on", "title"]
+        ordering = [F("signed_on").desc(nulls_last=True), "title", "pk"]
         constraints = [
             choices_check("status", AgreementStatus.choices, name="agreement_status_valid"),
             choices_check("instrument", AgreementInstrument.choices, name="agreement_instrument_valid"),
@@ -129,6 +163,14 @@ class Agreement(models.Model):
     @property
     def has_value(self):
         return self.amount is not None
+
+    def countries(self):
+        """Countries among the parties, from prefetched party roles when available."""
+        seen = {}
+        for role in self.party_roles.all():
+            if role.party.is_country:
+                seen.setdefault(role.party.pk, role.party)
+        return list(seen.values())
 
 
 class AgreementPartyQuerySet(models.QuerySet):

@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 
+from tracker import charts
+
 register = template.Library()
 
 SCALES = (
@@ -65,3 +67,17 @@ def svg_percent(share):
     """A share as a number for SVG geometry, clamped to 0–100 so a chart never draws outside its box."""
     value = float(share or 0) * 100
     return f"{min(max(value, 0.0), 100.0):.3f}"
+
+
+@register.filter
+def mix(counts):
+    return charts.status_mix(counts)
+
+
+@register.filter
+def qualified_yen(amount):
+    """An Amount as words: “at least ¥2.21 trillion”."""
+    if amount is None:
+        return "—"
+    text = yen_short(amount.yen)
+    return f"{amount.qualifier} {text}" if amount.qualifier else text

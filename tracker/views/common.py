@@ -1,0 +1,53 @@
+from django.core.paginator import Paginator
+from django.db.models import Count, Max
+from django.shortcuts import render
+
+from ..models import Agreement, Commitment, StatusChange
+
+PAGE_SIZE = 25
+
+
+def status_counts(queryset, choices):
+    """Every status of the vocabulary with its count, zeros included, in vocabulary order."""
+    counts = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
+    return [(value, label, counts.get(value, 0)) for value, label in choices]
+
+
+def tally(items, choices):
+    """status_counts for records already loaded."""
+    counts = {}
+    for item in items:
+        counts[item.status] = counts.get(item.status, 0) + 1
+    return [(value, label, counts.get(value, 0)) for value, label in choices]
+
+
+def commitment_status_counts(queryset=None):
+    queryset = Commitment.objects.all() if queryset is None else queryset
+    return status_counts(queryset, Commitment.Status.choices)
+
+
+def agreement_status_counts(queryset=None):
+    queryset = Agreement.objects.all() if queryset is None else queryset
+    return status_counts(queryset, Agreement.Status.choices)
+
+
+def last_updated():
+    """When the public record last changed: the newest edit to a commitment, agreement or status."""
+    stamps = [
+        Commitment.objects.aggregate(at=Max("updated_at"))["at"],
+        Agreement.objects.aggregate(at=Max("updated_at"))["at"],
+        StatusChange.objects.aggregate(at=Max("recorded_at"))["at"],
+    ]
+    stamps = [stamp for stamp in stamps if stamp is not None]
+    return max(stamps) if stamps else None
+
+
+def render_filtered_list(request, filterset, template, extra_context=None):
+    """A filtered, paginated list. An invalid filter shows the form's errors and no results (400)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": filterset, "query_string": query.urlencode(), "page": None, **(extra_context or {})}
+    if not filterset.is_valid():
+        return render(request, template, context, status=400)
+    context["page"] = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, template, context)

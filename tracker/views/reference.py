@@ -1,0 +1,96 @@
+"""The target and its method, the sources, and the record of status changes."""
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from ..charts import bars, stacked_segments
+from ..models import Agreement, Commitment, ExchangeRate, ReportedFigure, Source, StatusChange
+from ..progress import EXCLUDED_STATUSES, TIERS
+from .common import PAGE_SIZE, last_updated
+from .dashboard import current_progress, recent_changes
+
+
+def target_detail(request):
+    target, progress = current_progress()
+    context = {
+        "target": target,
+        "progress": progress,
+        "tiers": TIERS,
+        "excluded_statuses": EXCLUDED_STATUSES.values(),
+        "segments": stacked_segments(progress.by_tier, target.amount) if progress else [],
+        "country_bars": bars(progress.by_country) if progress else [],
+        "year_bars": bars(progress.by_year) if progress else [],
+        "rates": ExchangeRate.objects.select_related("source"),
+        "figures": ReportedFigure.objects.select_related("country").prefetch_related("sources"),
+        "last_updated": last_updated(),
+    }
+    return render(request, "tracker/target.html", context)
+
+
+def source_list(request):
+    sources = Source.objects.annotate(
+        commitment_count=Count("commitments", distinct=True),
+        agreement_count=Count("agreements", distinct=True),
+        change_count=Count("status_changes", distinct=True),
+        figure_count=Count("figures", distinct=True),
+    )
+    return render(request, "tracker/source_list.html", {"sources": sources})
+
+
+def source_detail(request, slug):
+    source = get_object_or_404(
+        Source.objects.prefetch_related(
+            Prefetch("commitments", queryset=Commitment.objects.order_by("title")),
+            Prefetch("agreements", queryset=Agreement.objects.order_by("title")),
+            Prefetch(
+                "status_changes", queryset=StatusChange.objects.select_related("commitment", "agreement")
+            ),
+            "figures",
+            "exchange_rates",
+            "targets",
+        ),
+        slug=slug,
+    )
+    return render(request, "tracker/source_detail.html", {"source": source})
+
+
+def change_list(request):
+    changes = recent_changes(PAGE_SIZE * 4).prefetch_related("sources")
+    return render(request, "tracker/change_list.html", {"changes": changes})
+
+
+class StatusChangeFeed(Feed):
+    feed_type = Atom1Feed
+    title = "CA+JAD Tokyo summit tracker: status changes"
+    subtitle = "Dated, sourced changes in the status of the Tokyo summit's commitments and agreements."
+    author_name = "CA+JAD Tokyo summit tracker"
+
+    def link(self):
+        return reverse("tracker:change_list")
+
+    def items(self):
+        return recent_changes(50)
+
+    def item_title(self, change):
+        old = f"{change.old_status_label} → " if change.old_status else ""
+        return f"{change.subject}: {old}{change.new_status_label}"
+
+    def item_description(self, change):
+        return f"Effective {change.effective_on:%d %B %Y}. {change.note}"
+
+    def item_link(self, change):
+        return f"{change.subject.get_absolute_url()}#change-{change.uid}"
+
+    def item_guid(self, change):
+        return f"urn:uuid:{change.uid}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, change):
+        return change.recorded_at
+
+    def item_updateddate(self, change):
+        return change.recorded_at

@@ -1,0 +1,63 @@
+from django.contrib.sitemaps import Sitemap
+from django.http import HttpResponse
+from django.templatetags.static import static
+from django.urls import reverse
+from django.views.generic import RedirectView
+
+from ..models import Agreement, Commitment, Party, PriorityArea, Sector, Source
+
+STATIC_PAGES = [
+    "tracker:home",
+    "tracker:commitment_list",
+    "tracker:agreement_list",
+    "tracker:country_list",
+    "tracker:organization_list",
+    "tracker:area_list",
+    "tracker:sector_list",
+    "tracker:target",
+    "tracker:source_list",
+    "tracker:change_list",
+]
+
+
+class StaticPagesSitemap(Sitemap):
+    def items(self):
+        return STATIC_PAGES
+
+    def location(self, name):
+        return reverse(name)
+
+
+class RecordSitemap(Sitemap):
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def items(self):
+        return self.queryset
+
+
+SITEMAPS = {
+    "pages": StaticPagesSitemap(),
+    "commitments": RecordSitemap(Commitment.objects.order_by("slug")),
+    "agreements": RecordSitemap(Agreement.objects.order_by("slug")),
+    "parties": RecordSitemap(Party.objects.order_by("slug")),
+    "areas": RecordSitemap(PriorityArea.objects.order_by("slug")),
+    "sectors": RecordSitemap(Sector.objects.order_by("slug")),
+    "sources": RecordSitemap(Source.objects.order_by("slug")),
+}
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+class FaviconView(RedirectView):
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("img/favicon.svg")
