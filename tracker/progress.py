@@ -143,9 +143,9 @@ class TargetProgress:
             return None
         return self.target.starts_on + datetime.timedelta(days=int(needed_days))
 
-    def amount_for(self, agreements):
+    def amount_for(self, agreement_ids):
         """Counted yen of some agreements: a page's own figure, not a share of the breakdowns."""
-        wanted = {agreement.pk for agreement in agreements}
+        wanted = set(agreement_ids)
         amount = Amount()
         for line in self.counted:
             if line.agreement.pk in wanted:

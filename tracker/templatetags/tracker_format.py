@@ -81,3 +81,10 @@ def qualified_yen(amount):
         return "—"
     text = yen_short(amount.yen)
     return f"{amount.qualifier} {text}" if amount.qualifier else text
+
+
+@register.filter
+def web_url(value):
+    """The address if it is http(s), else nothing: a stored `javascript:` URL never becomes a link."""
+    text = str(value or "").strip()
+    return text if text.lower().startswith(("http://", "https://")) else ""

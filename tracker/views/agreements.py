@@ -5,7 +5,6 @@ from django.utils import timezone
 from ..filters import AgreementFilter
 from ..models import Agreement, AgreementParty, Commitment, ExchangeRate, StatusChange
 from ..progress import convert, group_rates
-
 from .commitments import timeline
 from .common import render_filtered_list
 from .dashboard import current_progress

@@ -13,14 +13,6 @@ def status_counts(queryset, choices):
     return [(value, label, counts.get(value, 0)) for value, label in choices]
 
 
-def tally(items, choices):
-    """status_counts for records already loaded."""
-    counts = {}
-    for item in items:
-        counts[item.status] = counts.get(item.status, 0) + 1
-    return [(value, label, counts.get(value, 0)) for value, label in choices]
-
-
 def commitment_status_counts(queryset=None):
     queryset = Commitment.objects.all() if queryset is None else queryset
     return status_counts(queryset, Commitment.Status.choices)

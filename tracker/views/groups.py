@@ -6,27 +6,29 @@ from django.shortcuts import get_object_or_404, render
 
 from ..models import Agreement, AgreementParty, Commitment, Leader, Party, PriorityArea, Sector
 from .agreements import PARTY_ROLES
-from .common import tally
+from .common import status_counts
 from .dashboard import current_progress
 
-
-def agreements_with(queryset):
-    return list(queryset.prefetch_related(PARTY_ROLES).order_by("title"))
+SHOWN = 50  # records listed on a group page; the rest are one click away in the filtered list
 
 
-def group_context(agreements, commitments=None):
-    """What every group page shows: its agreements with their status mix and counted value."""
+def group_context(agreements, commitments=None, *, list_query=""):
+    """What every group page shows: its agreements' status mix and counted value, the first
+    SHOWN agreements and commitments, and links to the full filtered lists."""
     _target, progress = current_progress()
+    agreement_ids = list(agreements.values_list("pk", flat=True))
     context = {
-        "agreements": agreements,
-        "agreement_statuses": tally(agreements, Agreement.Status.choices),
-        "counted": progress.amount_for(agreements) if progress else None,
-        "progress": progress,
+        "agreements": list(agreements.prefetch_related(PARTY_ROLES).order_by("title")[:SHOWN]),
+        "agreement_total": len(agreement_ids),
+        "agreement_statuses": status_counts(agreements, Agreement.Status.choices),
+        "counted": progress.amount_for(agreement_ids) if progress else None,
+        "list_query": list_query,
+        "shown": SHOWN,
     }
     if commitments is not None:
-        commitments = list(commitments.select_related("priority_area").order_by("title"))
-        context["commitments"] = commitments
-        context["commitment_statuses"] = tally(commitments, Commitment.Status.choices)
+        context["commitments"] = list(commitments.select_related("priority_area").order_by("title")[:SHOWN])
+        context["commitment_statuses"] = status_counts(commitments, Commitment.Status.choices)
+        context["commitment_total"] = sum(count for _value, _label, count in context["commitment_statuses"])
     return context
 
 
@@ -47,8 +49,9 @@ def country_detail(request, slug):
         Party.objects.countries().prefetch_related("leaders", "sources", "summits_hosted"), slug=slug
     )
     context = group_context(
-        agreements_with(Agreement.objects.with_party(country)),
+        Agreement.objects.with_party(country),
         commitments=Commitment.objects.filter(countries=country),
+        list_query=f"country={country.slug}",
     )
     return render(request, "tracker/country_detail.html", {"country": country, **context})
 
@@ -73,8 +76,9 @@ def organization_detail(request, slug):
         .order_by("agreement__title", "role")
     )
     context = group_context(
-        agreements_with(Agreement.objects.with_party(organization)),
+        Agreement.objects.with_party(organization),
         commitments=Commitment.objects.filter(organizations=organization),
+        list_query=f"organization={organization.slug}",
     )
     return render(
         request,
@@ -94,7 +98,7 @@ def area_detail(request, slug):
         agreement=OuterRef("pk"), commitment__priority_area=area
     )
     context = group_context(
-        agreements_with(Agreement.objects.filter(Exists(serving))),
+        Agreement.objects.filter(Exists(serving)),
         commitments=Commitment.objects.filter(priority_area=area),
     )
     return render(request, "tracker/area_detail.html", {"area": area, **context})
@@ -107,5 +111,5 @@ def sector_list(request):
 
 def sector_detail(request, slug):
     sector = get_object_or_404(Sector, slug=slug)
-    context = group_context(agreements_with(Agreement.objects.filter(sectors=sector)))
+    context = group_context(Agreement.objects.filter(sectors=sector), list_query=f"sector={sector.slug}")
     return render(request, "tracker/sector_detail.html", {"sector": sector, **context})

@@ -1,0 +1,383 @@
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from tests.factories import make_agreement, make_commitment
+from tracker.models import Party, Source, StatusChange
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+class LinkParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag in ("link", "script", "img") and (attrs.get("href") or attrs.get("src")):
+            self.links.append(attrs.get("href") or attrs.get("src"))
+
+
+def internal_links(html, base):
+    parser = LinkParser()
+    parser.feed(html)
+    for href in parser.links:
+        url = urljoin(base, href)
+        parts = urlsplit(url)
+        if parts.netloc in ("", "testserver") and not parts.path.startswith("/admin/"):
+            yield parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def crawl(client, start="/", limit=600):
+    seen, queue, responses = set(), [start], {}
+    while queue and len(seen) < limit:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        responses[url] = response
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            queue.extend(link for link in internal_links(response.content.decode(), url) if link not in seen)
+    return responses
+
+
+def test_every_internal_link_resolves(client, summit_data):
+    responses = crawl(client)
+    broken = {url: response.status_code for url, response in responses.items() if response.status_code != 200}
+    assert broken == {}
+    # The crawl reached every kind of page from the dashboard.
+    for page in (
+        "/commitments/",
+        "/agreements/",
+        "/countries/kazakhstan/",
+        "/organizations/nexi/",
+        "/priority-areas/connectivity/",
+        "/sectors/health/",
+        "/target/",
+        "/sources/",
+        "/changes/",
+        "/changes/feed/",
+        "/commitments.csv",
+        "/agreements.json",
+    ):
+        assert any(url.startswith(page) for url in responses), page
+    assert len(responses) > 100
+
+
+def test_agreement_list_filters_by_country_in_a_shareable_url(client, summit_data):
+    everything = client.get("/agreements/")
+    assert everything.context["page"].paginator.count == 11
+    response = client.get("/agreements/", {"country": "uzbekistan"})
+    titles = [agreement.title for agreement in response.context["page"]]
+    assert titles == [
+        "Two solar power plants in Uzbekistan",
+        "Uzbekistan–Japan agreements signed at the summit",
+        "New Tashkent International Airport, with Sojitz",
+    ]
+    html = response.content.decode()
+    assert 'href="/agreements.csv?country=uzbekistan"' in html  # the export keeps the filter
+    assert '<option value="uzbekistan" selected>Uzbekistan</option>' in html
+
+
+def test_agreement_list_sorts_by_yen_value_with_unknowns_last(client, summit_data):
+    response = client.get("/agreements/", {"sort": "-value"})
+    slugs = [agreement.slug for agreement in response.context["page"]]
+    assert slugs[:2] == ["uzbekistan-japan-summit-package", "kazakhstan-japan-summit-package"]
+    response = client.get("/agreements/", {"sort": "value"})
+    slugs = [agreement.slug for agreement in response.context["page"]]
+    assert slugs[:2] == ["kazakhstan-japan-summit-package", "uzbekistan-japan-summit-package"]
+
+
+def test_agreement_list_value_range_is_in_yen(client, summit_data):
+    # The Kazakh package is ≥ $3bn ≈ ¥474bn; the Uzbek one ≥ $11bn ≈ ¥1.74tn.
+    response = client.get("/agreements/", {"min_yen": "400000000000", "max_yen": "500000000000"})
+    assert [a.slug for a in response.context["page"]] == ["kazakhstan-japan-summit-package"]
+    response = client.get("/agreements/", {"counts": "false"})
+    assert [a.slug for a in response.context["page"]] == ["tashkent-international-airport"]
+
+
+def test_commitment_list_filters(client, summit_data):
+    response = client.get("/commitments/", {"origin": "leader_proposal", "country": "kazakhstan"})
+    assert response.context["page"].paginator.count == 6
+    response = client.get("/commitments/", {"priority_area": "connectivity", "q": "corridor"})
+    assert {c.slug for c in response.context["page"]} == {
+        "initiative-middle-corridor",
+        "declaration-middle-corridor",
+        "declaration-transport-logistics",
+        "kz-middle-corridor",
+        "uz-transport-projects",
+    }
+
+
+def test_invalid_filter_shows_the_error_and_no_data(client, summit_data):
+    response = client.get("/agreements/", {"status": "finished"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Select a valid choice. finished is not one of the available choices." in html
+    assert "Two solar power plants" not in html
+    response = client.get("/agreements/", {"min_yen": "10", "max_yen": "5"})
+    assert response.status_code == 400
+    assert "The upper value must not be below the lower one." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url", ["/agreements.csv", "/agreements.json", "/commitments.csv", "/commitments.json"]
+)
+def test_export_with_an_invalid_filter_is_a_400_with_the_reason(client, summit_data, url):
+    response = client.get(url, {"status": "nonsense"})
+    assert response.status_code == 400
+    body = json.loads(response.content)
+    assert body["error"] == "invalid filter"
+    assert "nonsense is not one of the available choices" in body["fields"]["status"][0]
+
+
+def test_csv_export_follows_the_filters(client, summit_data):
+    response = client.get("/agreements.csv", {"country": "kazakhstan"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["slug"] for row in rows] == ["kazakhstan-japan-summit-package", "smartmining-plus"]
+    package = rows[0]
+    assert (package["amount"], package["currency"], package["value_exactness"]) == (
+        "3000000000.00",
+        "USD",
+        "lower_bound",
+    )
+    assert package["value_in_yen"] == "473684211000"
+
+
+def test_json_export_of_commitments(client, summit_data):
+    response = client.get("/commitments.json", {"origin": "summit_outcome"})
+    rows = json.loads(response.content)
+    assert {row["slug"] for row in rows} == {
+        "next-summit-in-kazakhstan",
+        "investment-climate-for-japanese-companies",
+    }
+    assert all(row["status"] == "not_assessed" for row in rows)
+
+
+def test_detail_page_shows_value_in_both_currencies_and_its_timeline(client, summit_data):
+    html = client.get("/agreements/uzbekistan-japan-summit-package/").content.decode()
+    assert "at least 11,000,000,000 USD" in html
+    assert "at least ¥1,736,842,107,000" in html
+    assert "at 1 USD = ¥157.894737 of 20 Dec 2025" in html
+    assert "Counted: ¥1,736,842,107,000" in html
+    assert "Reported signed at the summit." in html  # the timeline entry
+    assert "Two solar power plants in Uzbekistan" in html  # an itemized part
+
+
+def test_country_page(client, summit_data):
+    html = client.get("/countries/kazakhstan/").content.decode()
+    assert "President Kassym-Jomart Tokayev" in html
+    assert "Host of the Second Central Asia + Japan Dialogue Summit (date not yet announced)" in html
+    assert "at least ¥473.68 billion" in html
+
+
+def test_target_page_lists_exclusions_and_rates(client, summit_data):
+    html = client.get("/target/").content.decode()
+    assert "Not a business project under the target" in html
+    assert html.count("No value stated") == 8
+    assert "167.597765" in html and "157.894737" in html
+
+
+def test_source_page_lists_what_cites_it(client, summit_data):
+    response = client.get("/sources/newsaz-opinion-agreements-by-country/")
+    html = response.content.decode()
+    assert "Kyrgyzstan–Japan documents signed at the summit" in html
+    assert "Opinion piece" in html
+
+
+def test_atom_feed_is_valid_atom(client, summit_data):
+    response = client.get("/changes/feed/")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    assert feed.tag == f"{ATOM}feed"
+    for required in ("id", "title", "updated", "author"):
+        assert feed.find(f"{ATOM}{required}") is not None, required
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == StatusChange.objects.count() == 11
+    ids = [entry.findtext(f"{ATOM}id") for entry in entries]
+    assert len(set(ids)) == len(ids) and all(i.startswith("urn:uuid:") for i in ids)
+    for entry in entries:
+        for required in ("title", "updated", "link"):
+            assert entry.find(f"{ATOM}{required}") is not None
+        link = urlsplit(entry.find(f"{ATOM}link").get("href"))
+        assert client.get(link.path).status_code == 200
+
+
+def test_sitemap_lists_resolvable_pages(client, summit_data):
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    locations = [
+        urlsplit(loc.text).path for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    ]
+    assert "/agreements/smartmining-plus/" in locations and "/countries/japan/" in locations
+    assert len(locations) == 10 + 49 + 11 + 15 + 3 + 22 + 5
+    for path in locations[:40]:
+        assert client.get(path).status_code == 200, path
+
+
+def test_robots_and_favicon(client, db):
+    robots = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in robots and "Sitemap: http://testserver/sitemap.xml" in robots
+    favicon = client.get("/favicon.ico")
+    assert favicon.status_code == 301 and re.search(
+        r"/static/img/favicon\.[0-9a-f]+\.svg$", favicon["Location"]
+    )
+
+
+def test_404_page_is_in_the_site_style(client, db):
+    response = client.get("/agreements/no-such-agreement/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "<h1>Page not found</h1>" in html and 'aria-label="Main"' in html
+
+
+def test_500_page_needs_neither_database_nor_template_tags():
+    from django.template.loader import get_template
+
+    source = get_template("500.html").template.source
+    assert "{%" not in source and "Something went wrong on our side" in source
+
+
+def test_static_files_have_hashed_compressed_names(client, db, collected_static):
+    html = client.get("/agreements/no-such/").content.decode()
+    match = re.search(r'href="/static/(css/site\.[0-9a-f]{12}\.css)"', html)
+    assert match, "the stylesheet is served under a hashed name"
+    assert (collected_static / f"{match.group(1)}.gz").exists()
+    assert "//" not in re.sub(
+        r"https?://testserver", "", " ".join(re.findall(r'(?:href|src)="([^"]+)"', html))
+    )
+
+
+def test_home_page_weighs_under_100_kb(client, summit_data, collected_static):
+    html = client.get("/").content
+    assets = re.findall(rb'(?:href|src)="/static/([^"]+)"', html)
+    assert assets
+    total = len(html) + sum((collected_static / asset.decode()).stat().st_size for asset in assets)
+    assert total < 100 * 1024, total
+
+
+HOSTILE = '<script>alert("x")</script>'
+JS_URL = "javascript:alert(1)"
+
+
+def test_editor_text_is_always_inert(client, summit_data):
+    source = Source.objects.create(slug="hostile", title=HOSTILE, note=HOSTILE, url=JS_URL, publisher=HOSTILE)
+    agreement = make_agreement(
+        slug="hostile-agreement",
+        title=HOSTILE,
+        description=HOSTILE,
+        value_note=HOSTILE,
+        amount="5",
+        exactness="exact",
+    )
+    agreement.sources.add(source)
+    commitment = make_commitment(slug="hostile-commitment", title=HOSTILE, description=JS_URL)
+    commitment.sources.add(source)
+    commitment.agreements.add(agreement)
+    StatusChange.objects.create(
+        agreement=agreement,
+        effective_on="2026-01-01",
+        old_status="signed",
+        new_status="completed",
+        note=HOSTILE,
+    ).sources.add(source)
+    organization = Party.objects.create(slug="hostile-org", name=HOSTILE, kind="company", description=HOSTILE)
+    agreement.party_roles.create(party=organization, role="implementer")
+
+    responses = crawl(client)
+    for url in (
+        "/sources/hostile/",
+        "/agreements/hostile-agreement/",
+        "/commitments/hostile-commitment/",
+        "/organizations/hostile-org/",
+        "/changes/feed/",
+        "/agreements.csv",
+        "/agreements.json",
+        "/commitments.csv",
+        "/commitments.json",
+    ):
+        responses.setdefault(url, client.get(url))
+    assert "/sources/hostile/" in responses and "/agreements/hostile-agreement/" in responses
+    for url, response in responses.items():
+        if response.streaming:  # static files
+            continue
+        body = response.content.decode()
+        if url.endswith((".csv", ".json")):
+            # Data, not markup: a browser must never render it as HTML.
+            assert response["Content-Type"].split(";")[0] in ("text/csv", "application/json"), url
+            assert response["X-Content-Type-Options"] == "nosniff", url
+            continue
+        assert "<script>alert" not in body, url
+        assert 'href="javascript:' not in body.lower(), url
+    feed = responses["/changes/feed/"].content.decode()
+    assert "&lt;script&gt;" in feed
+    csv_rows = list(csv.DictReader(io.StringIO(responses["/agreements.csv"].content.decode())))
+    assert any(row["title"] == HOSTILE for row in csv_rows)  # kept as text in CSV, never HTML
+
+
+def test_csv_cells_never_start_a_formula(client, summit_data):
+    make_agreement(slug="formula", title='=HYPERLINK("http://evil","x")', amount="1")
+    rows = list(csv.DictReader(io.StringIO(client.get("/agreements.csv").content.decode())))
+    assert next(row for row in rows if row["slug"] == "formula")["title"].startswith("'=")
+
+
+LISTS = [
+    "/agreements/",
+    "/commitments/",
+    "/agreements.csv",
+    "/agreements.json",
+    "/commitments.csv",
+    "/commitments.json",
+]
+HOSTILE_QUERIES = [
+    "year=abc",
+    "year=99999999999999999999999",
+    "min_yen=1e400",
+    "max_yen=-5",
+    "min_yen=NaN",
+    "min_yen=Infinity",
+    "status=%00",
+    "q=%00",
+    "country=%00",
+    "sector=%00bad",
+    "priority_area=../../etc",
+    "organization=1%20OR%201=1",
+    "instrument=loan&instrument=grant&instrument=%00",
+    "status=signed&status=nope",
+    "sort=password",
+    "sort=-value,-date",
+    "page=abc",
+    "page=-1",
+    "page=0",
+    "page=99999999999999999999999999",
+    "page=%00",
+    "counts=maybe",
+    "origin=" + "x" * 5000,
+    "q=" + "%F0%9F%98%80" * 300,
+    "q=%ff%fe",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_no_query_string_causes_a_server_error(client, summit_data, query):
+    for url in LISTS:
+        response = client.get(f"{url}?{query}")
+        assert response.status_code in (200, 400, 404), (url, query, response.status_code)
+        if response.status_code == 400 and url.endswith((".csv", ".json")):
+            assert b"invalid filter" in response.content  # the reason, never the data
+
+
+def test_synthetic_records_are_labelled(client, summit_data):
+    make_agreement(slug="synthetic-one", title="Generated", is_synthetic=True)
+    html = client.get("/agreements/synthetic-one/").content.decode()
+    assert "synthetic test record" in html

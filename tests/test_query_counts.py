@@ -1,0 +1,86 @@
+"""Every public page runs a fixed number of queries, whatever the amount of data."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tracker.synthetic import create_synthetic
+
+# progress = the target computation: target, its sources, agreements, their party roles with
+# parties, their sectors, exchange rates (6 queries).
+PAGES = [
+    # progress (6); area mix: commitments by area and status, areas; status tallies of
+    # commitments and agreements; last updated: newest commitment, agreement, status change;
+    # latest status changes.
+    ("/", 14),
+    # count; page of commitments; their countries; filter choices: areas, countries.
+    ("/commitments/", 5),
+    # commitment with area, chapter, proposer; countries; organizations; sources; timeline;
+    # agreements served.
+    ("/commitments/uz-digital-hub/", 6),
+    # count; page with yen values; its party roles with parties; filter choices: countries,
+    # organizations, sectors.
+    ("/agreements/", 6),
+    # filter country lookup, then the six above.
+    ("/agreements/?country=uzbekistan&sort=-value", 7),
+    # agreement with its package; party roles; sectors; sources; commitments; timeline; timeline
+    # sources; itemized parts; progress (6); its currency's rates with their sources.
+    ("/agreements/uzbekistan-solar-power-plants/", 15),
+    # countries with counts; their leaders.
+    ("/countries/", 2),
+    # country; leaders; sources; summits hosted; progress (6); agreement ids; first agreements;
+    # their party roles; agreement status tally; first commitments; commitment status tally.
+    ("/countries/uzbekistan/", 16),
+    # organizations with counts and home country.
+    ("/organizations/", 1),
+    # organization; sources; progress (6); agreement ids; first agreements; their party roles;
+    # status tally; first commitments; commitment tally; its roles.
+    ("/organizations/jbic/", 15),
+    # areas with counts.
+    ("/priority-areas/", 1),
+    # area; sources; chapters; progress (6); agreement ids; first agreements; party roles;
+    # status tally; first commitments; commitment tally.
+    ("/priority-areas/connectivity/", 15),
+    # sectors with counts.
+    ("/sectors/", 1),
+    # sector; progress (6); agreement ids; first agreements; party roles; status tally.
+    ("/sectors/health/", 11),
+    # progress (6); last updated (3); exchange rates with sources; figures; their sources.
+    ("/target/", 12),
+    # sources with citation counts.
+    ("/sources/", 1),
+    # source; citing commitments, agreements, status changes, figures, rates, targets.
+    ("/sources/summit-overview-2025-12-25/", 7),
+    # latest changes with subjects; their sources.
+    ("/changes/", 2),
+    # latest changes with subjects.
+    ("/changes/feed/", 1),
+    # commitments with area, chapter, proposer; countries; organizations; sources.
+    ("/commitments.csv", 4),
+    ("/commitments.json", 4),
+    # agreements with yen value and package; party roles; sectors; commitments; sources.
+    ("/agreements.csv", 5),
+    ("/agreements.json", 5),
+    # per section (commitments, agreements, parties, areas, sectors, sources): count and page.
+    ("/sitemap.xml", 12),
+    ("/robots.txt", 0),
+]
+
+
+@pytest.mark.parametrize("extra_agreements", [0, 1000])
+def test_page_query_counts_are_fixed(client, summit_data, extra_agreements):
+    create_synthetic(agreements=extra_agreements, commitments=extra_agreements // 3, seed=7)
+    measured = {}
+    for url, _expected in PAGES:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        measured[url] = len(queries)
+    assert measured == dict(PAGES)
+
+
+def test_large_data_set_really_is_large(summit_data):
+    from tracker.models import Agreement
+
+    create_synthetic(agreements=1000, commitments=10, seed=7)
+    assert Agreement.objects.filter(is_synthetic=True).count() == 1000
