@@ -19,9 +19,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 
-from django.db.models import Prefetch
-
-from .models import Agreement, AgreementParty, Exactness, ExchangeRate, Party, Target
+from .models import Agreement, AgreementParty, Exactness, ExchangeRate, Party, Sector, Target
 
 
 @dataclass(frozen=True)
@@ -171,12 +169,41 @@ def window_elapsed(target, on_date):
     return Decimal(min(max(elapsed_days, 0), total_days)) / Decimal(total_days)
 
 
-def agreements_for_counting():
-    """Every agreement with what counting needs, in a fixed number of queries."""
-    return Agreement.objects.prefetch_related(
-        Prefetch("party_roles", queryset=AgreementParty.objects.select_related("party")),
-        "sectors",
-    )
+COUNTING_FIELDS = [
+    "slug",
+    "title",
+    "status",
+    "signed_on",
+    "amount",
+    "currency",
+    "value_exactness",
+    "counts_toward_target",
+    "is_aggregate",
+    "part_of",
+]
+
+
+@dataclass
+class Memberships:
+    """Which Central Asian countries and which sectors each agreement has, by agreement id.
+
+    Loaded as id pairs: counting thousands of agreements must not build a model per link.
+    """
+
+    countries: dict
+    sectors: dict
+
+    @classmethod
+    def load(cls):
+        countries = {party.pk: party for party in Party.objects.central_asian()}
+        sectors = {sector.pk: sector for sector in Sector.objects.all()}
+        country_links, sector_links = {}, {}
+        roles = AgreementParty.objects.filter(party__in=list(countries)).values_list("agreement", "party")
+        for agreement_id, party_id in roles.distinct():
+            country_links.setdefault(agreement_id, []).append(countries[party_id])
+        for agreement_id, sector_id in Agreement.sectors.through.objects.values_list("agreement", "sector"):
+            sector_links.setdefault(agreement_id, []).append(sectors[sector_id])
+        return cls(country_links, sector_links)
 
 
 def rate_on_or_before(rates_by_currency, currency, day):
@@ -214,9 +241,10 @@ def convert(agreement, rates_by_currency, on_date):
     return to_yen(agreement.amount, rate, agreement.value_exactness), rate
 
 
-def compute_progress(*, target, on_date, agreements=None, rates=None):
-    agreements = list(agreements if agreements is not None else agreements_for_counting())
-    rates_by_currency = group_rates(rates if rates is not None else ExchangeRate.objects.all())
+def compute_progress(*, target, on_date):
+    agreements = list(Agreement.objects.only(*COUNTING_FIELDS).order_by("pk"))
+    memberships = Memberships.load()
+    rates_by_currency = group_rates(ExchangeRate.objects.all())
 
     excluded = []
     valued = {}  # agreement pk -> (yen, rate)
@@ -270,7 +298,7 @@ def compute_progress(*, target, on_date, agreements=None, rates=None):
             )
         )
 
-    return _summarize(target, on_date, counted, excluded)
+    return _summarize(target, on_date, counted, excluded, memberships)
 
 
 def _exclusion_reason(agreement, target):
@@ -285,7 +313,7 @@ def _exclusion_reason(agreement, target):
     return None
 
 
-def _summarize(target, on_date, counted, excluded):
+def _summarize(target, on_date, counted, excluded, memberships):
     total = Amount()
     tiers = {tier.key: Group(tier.key, tier.label) for tier in TIERS}
     countries, sectors, years = {}, {}, {}
@@ -293,8 +321,8 @@ def _summarize(target, on_date, counted, excluded):
         total.add(line.yen, line.exactness)
         tiers[line.tier.key].amount.add(line.yen, line.exactness)
         for groups, (key, label, subject) in (
-            (countries, _country_group(line.agreement)),
-            (sectors, _sector_group(line.agreement)),
+            (countries, _country_group(memberships.countries.get(line.agreement.pk, ()))),
+            (sectors, _sector_group(memberships.sectors.get(line.agreement.pk, ()))),
             (years, _year_group(line.agreement)),
         ):
             groups.setdefault(key, Group(key, label, subject=subject)).amount.add(line.yen, line.exactness)
@@ -315,20 +343,14 @@ def _summarize(target, on_date, counted, excluded):
     )
 
 
-def _country_group(agreement):
-    countries = {
-        role.party.pk: role.party
-        for role in agreement.party_roles.all()
-        if role.party.kind == Party.Kind.COUNTRY and role.party.iso_code != Party.JAPAN_ISO
-    }
+def _country_group(countries):
     if len(countries) == 1:
-        (country,) = countries.values()
+        (country,) = countries
         return country.slug, country.name, country
     return (*(SEVERAL_COUNTRIES if countries else NO_COUNTRY), None)
 
 
-def _sector_group(agreement):
-    sectors = list(agreement.sectors.all())
+def _sector_group(sectors):
     if len(sectors) == 1:
         return sectors[0].slug, sectors[0].name, sectors[0]
     return (*(SEVERAL_SECTORS if sectors else NO_SECTOR), None)

@@ -1,10 +1,19 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
+from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 
 from ..models import Agreement, Commitment, StatusChange
 
 PAGE_SIZE = 25
+
+
+def count_of(queryset, field, distinct=None):
+    """Rows of `queryset` (or distinct values of `distinct`) whose `field` is the outer row: a
+    correlated count, so several counts on one list do not multiply each other's joins."""
+    counter = Count(distinct, distinct=True) if distinct else Count("*")
+    counted = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=counter)
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
 
 
 def status_counts(queryset, choices):

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from ..models import Agreement, AgreementParty, Commitment, Leader, Party, PriorityArea, Sector
 from .agreements import PARTY_ROLES
-from .common import status_counts
+from .common import count_of, status_counts
 from .dashboard import current_progress
 
 SHOWN = 50  # records listed on a group page; the rest are one click away in the filtered list
@@ -60,7 +60,7 @@ def organization_list(request):
     organizations = (
         Party.objects.organizations()
         .select_related("based_in")
-        .annotate(agreement_count=Count("agreement_roles__agreement", distinct=True))
+        .annotate(agreement_count=count_of(AgreementParty.objects, "party", distinct="agreement"))
         .order_by("name")
     )
     return render(request, "tracker/organization_list.html", {"organizations": organizations})

@@ -1,7 +1,7 @@
 """The target and its method, the sources, and the record of status changes."""
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -9,13 +9,27 @@ from django.utils.feedgenerator import Atom1Feed
 from ..charts import bars, stacked_segments
 from ..models import Agreement, Commitment, ExchangeRate, ReportedFigure, Source, StatusChange
 from ..progress import EXCLUDED_STATUSES, TIERS
-from .common import PAGE_SIZE, last_updated
+from .common import PAGE_SIZE, count_of, last_updated
 from .dashboard import current_progress, recent_changes
+
+COUNTED_SHOWN = 50
+EXAMPLES_PER_REASON = 10
+
+
+def exclusion_groups(excluded):
+    """Exclusions by reason, largest group first, each with its count and a few examples."""
+    by_reason = {}
+    for item in excluded:
+        by_reason.setdefault(item.reason, []).append(item.agreement)
+    groups = [(reason, len(items), items[:EXAMPLES_PER_REASON]) for reason, items in by_reason.items()]
+    return sorted(groups, key=lambda group: (-group[1], group[0]))
 
 
 def target_detail(request):
     target, progress = current_progress()
     context = {
+        "counted_shown": progress.counted[:COUNTED_SHOWN] if progress else [],
+        "exclusion_groups": exclusion_groups(progress.excluded) if progress else [],
         "target": target,
         "progress": progress,
         "tiers": TIERS,
@@ -32,10 +46,10 @@ def target_detail(request):
 
 def source_list(request):
     sources = Source.objects.annotate(
-        commitment_count=Count("commitments", distinct=True),
-        agreement_count=Count("agreements", distinct=True),
-        change_count=Count("status_changes", distinct=True),
-        figure_count=Count("figures", distinct=True),
+        commitment_count=count_of(Commitment.sources.through.objects, "source"),
+        agreement_count=count_of(Agreement.sources.through.objects, "source"),
+        change_count=count_of(StatusChange.sources.through.objects, "source"),
+        figure_count=count_of(ReportedFigure.sources.through.objects, "source"),
     )
     return render(request, "tracker/source_list.html", {"sources": sources})
 

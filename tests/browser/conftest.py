@@ -1,0 +1,63 @@
+"""Browser tests: Playwright driving Debian's Chromium against Django's live server.
+
+Without Chromium they are skipped with a message saying so; with REQUIRE_BROWSER_TESTS set
+(as .ci/run does) a missing Chromium is an error instead.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+BROWSER_DIR = Path(__file__).resolve().parent
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses queries
+# there unless told that the thread is really synchronous, which it is.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if BROWSER_DIR in Path(str(item.fspath)).parents]
+    if not browser_items or CHROMIUM.exists():
+        return
+    if os.environ.get("REQUIRE_BROWSER_TESTS"):
+        raise pytest.UsageError(f"Browser tests are required but Chromium is missing at {CHROMIUM}.")
+    skip = pytest.mark.skip(
+        reason=f"Chromium not found at {CHROMIUM}: browser tests skipped (apt-get install chromium)"
+    )
+    for item in browser_items:
+        item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        # Flags for a closed network and running as root in CI.
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    # The live server's static handler serves files by their source names.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    call_command("load_summit_data", verbosity=0)
+    return live_server.url

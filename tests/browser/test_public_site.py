@@ -1,0 +1,97 @@
+from importlib import resources
+
+import pytest
+from playwright.sync_api import expect
+
+AXE_JS = resources.files("axe_playwright_python") / "axe.min.js"
+MAIN_PAGES = [
+    "/",
+    "/commitments/",
+    "/commitments/uz-digital-hub/",
+    "/agreements/",
+    "/agreements/uzbekistan-solar-power-plants/",
+    "/countries/",
+    "/countries/uzbekistan/",
+    "/organizations/jbic/",
+    "/priority-areas/connectivity/",
+    "/target/",
+    "/sources/",
+    "/changes/",
+]
+
+
+def test_home_shows_the_target_figure(page, site):
+    page.goto(site + "/")
+    expect(page.locator(".big-figure strong")).to_have_text("¥2.21 trillion")
+    expect(page.locator(".big-figure")).to_contain_text("of ¥3.00 trillion")
+    expect(page.get_by_role("img", name="Progress toward ¥3 trillion")).to_be_visible()
+
+
+def test_filtering_agreements_by_country_narrows_the_list_and_the_url(page, site):
+    page.goto(site + "/agreements/")
+    rows = page.locator("table.records tbody tr")
+    expect(rows).to_have_count(11)
+    page.get_by_label("Country").select_option("uzbekistan")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/agreements/?*country=uzbekistan*")
+    expect(rows).to_have_count(3)
+    expect(page.locator(".result-count")).to_contain_text("3 agreements match these filters")
+
+
+def test_detail_page_shows_its_timeline(page, site):
+    page.goto(site + "/agreements/uzbekistan-solar-power-plants/")
+    entry = page.locator(".timeline li").first
+    expect(entry).to_contain_text("20 December 2025")
+    expect(entry).to_contain_text("Presented at the business forum following the summit.")
+    expect(entry.locator(".badge")).to_have_text("Signed")
+
+
+@pytest.mark.parametrize("path", MAIN_PAGES)
+def test_usable_at_375_pixels(page, site, path):
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(site + path)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 375px"
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Agreements")).to_be_visible()
+    font_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert font_size >= 16
+
+
+def test_keyboard_reaches_the_skip_link_and_filters(page, site):
+    page.goto(site + "/agreements/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    assert page.evaluate("document.activeElement.getBoundingClientRect().left") >= 0  # visible when focused
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    page.get_by_label("Search").focus()
+    page.keyboard.type("SmartMining")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**q=SmartMining**")
+    expect(page.locator("table.records tbody tr")).to_have_count(1)
+
+
+@pytest.mark.parametrize("path", MAIN_PAGES)
+def test_no_serious_accessibility_violations(page, site, path):
+    page.goto(site + path)
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    serious = [
+        (violation["id"], violation["impact"], [node["target"] for node in violation["nodes"]][:3])
+        for violation in result["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    assert result["passes"], "axe ran its rules"
+
+
+def test_the_accessibility_check_catches_a_planted_violation(page, site):
+    page.goto(site + "/")
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/x.png\">')")
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("axe.run(document, {runOnly: {type: 'rule', values: ['image-alt']}})")
+    assert [(v["id"], v["impact"]) for v in result["violations"]] == [("image-alt", "critical")]
