@@ -4,6 +4,7 @@ Each helper fails loudly on a value it cannot read, so a typo in the environment
 start-up with a message instead of silently falling back to a default.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -78,6 +79,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django_filters",
+    "simple_history",
+    "import_export",
+    "axes",
     "tracker",
 ]
 
@@ -90,7 +94,40 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the 429 response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out username and address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling: 5 failures for one username from one address lock that pair out for 15
+# minutes (failures older than that are forgotten). A correct password does not lift the lock.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# The address is the socket's peer only: X-Forwarded-For is set by the client and can be forged.
+# Behind a trusted reverse proxy, replace this with that proxy's header handling.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_CLIENT_IP_CALLABLE = None
+
+# Reverting to an old version from the history page would change a status without its dated,
+# sourced record; corrections go through the forms instead.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+# Imports run in one transaction: a file with any bad row imports nothing.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 ROOT_URLCONF = "summit.urls"
 

@@ -3,6 +3,7 @@ from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, Subquer
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from .base import Exactness, SlugQuerySet, choices_check
 
@@ -116,10 +117,15 @@ class Agreement(models.Model):
     is_synthetic = models.BooleanField(
         default=False, help_text="Generated for tests or benchmarks; never real data."
     )
+    last_reviewed_on = models.DateField(
+        null=True, blank=True, help_text="When an editor last checked the status against the evidence."
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AgreementQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sectors, commitments, sources])
 
     class Meta:
         ordering = [F("signed_on").desc(nulls_last=True), "title", "pk"]
@@ -197,6 +203,7 @@ class AgreementParty(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices)
 
     objects = AgreementPartyQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["agreement", "role", "party__name"]

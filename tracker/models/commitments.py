@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .base import SlugQuerySet, choices_check
 
@@ -74,10 +75,15 @@ class Commitment(models.Model):
     is_synthetic = models.BooleanField(
         default=False, help_text="Generated for tests or benchmarks; never real data."
     )
+    last_reviewed_on = models.DateField(
+        null=True, blank=True, help_text="When an editor last checked the status against the evidence."
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SlugQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[countries, organizations, sources])
 
     class Meta:
         ordering = ["priority_area__order", "title"]

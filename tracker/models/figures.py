@@ -3,6 +3,7 @@ import datetime
 
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from .base import SlugQuerySet, choices_check
 
@@ -20,6 +21,7 @@ class Target(models.Model):
     sources = models.ManyToManyField("Source", related_name="targets")
 
     objects = SlugQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
         constraints = [
@@ -56,6 +58,7 @@ class ExchangeRate(models.Model):
     note = models.CharField(max_length=300, blank=True, help_text="How the rate was obtained.")
 
     objects = ExchangeRateQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["currency", "-effective_on"]
@@ -116,6 +119,7 @@ class ReportedFigure(models.Model):
     sources = models.ManyToManyField("Source", related_name="figures")
 
     objects = SlugQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
         ordering = ["label"]

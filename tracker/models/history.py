@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from .agreements import Agreement
 from .commitments import Commitment
@@ -41,6 +42,7 @@ class StatusChange(models.Model):
     )
 
     objects = StatusChangeQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
         ordering = ["effective_on", "recorded_at", "pk"]

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .base import SlugQuerySet, choices_check
 
@@ -55,6 +56,7 @@ class Party(models.Model):
     sources = models.ManyToManyField("Source", blank=True, related_name="parties")
 
     objects = PartyQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
         ordering = ["name"]
@@ -110,6 +112,7 @@ class Leader(models.Model):
     sources = models.ManyToManyField("Source", blank=True, related_name="leaders")
 
     objects = SlugQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["country__name"]
@@ -137,6 +140,7 @@ class Summit(models.Model):
     sources = models.ManyToManyField("Source", blank=True, related_name="summits")
 
     objects = SlugQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["number"]

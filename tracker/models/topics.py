@@ -1,5 +1,6 @@
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .base import SlugQuerySet
 
@@ -14,6 +15,7 @@ class PriorityArea(models.Model):
     sources = models.ManyToManyField("Source", blank=True, related_name="priority_areas")
 
     objects = SlugQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -40,6 +42,7 @@ class Chapter(models.Model):
     sources = models.ManyToManyField("Source", blank=True, related_name="chapters")
 
     objects = SlugQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["number"]
@@ -59,6 +62,7 @@ class Sector(models.Model):
     description = models.TextField(blank=True)
 
     objects = SlugQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

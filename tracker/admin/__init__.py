@@ -1,11 +1,12 @@
+"""The editors' admin. Every model keeps an audit trail (django-simple-history) shown on its
+history page as a field-by-field diff."""
+
 from django.contrib import admin
 from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
-    Agreement,
-    AgreementParty,
+from ..models import (
     Chapter,
-    Commitment,
     ExchangeRate,
     Leader,
     Party,
@@ -13,10 +14,10 @@ from .models import (
     ReportedFigure,
     Sector,
     Source,
-    StatusChange,
     Summit,
     Target,
 )
+from . import records  # noqa: F401  (registers commitments, agreements and status changes)
 
 admin.site.site_header = "CA+JAD summit tracker: editors"
 admin.site.site_title = "Summit tracker admin"
@@ -25,7 +26,7 @@ admin.site.site_url = "/"
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SimpleHistoryAdmin):
     list_display = ["title", "publisher", "kind", "published_on", "date_note"]
     list_filter = ["kind"]
     search_fields = ["title", "publisher", "note", "slug"]
@@ -33,16 +34,17 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "iso_code", "based_in"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "iso_code", "slug"]
     autocomplete_fields = ["based_in", "sources"]
     prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["based_in"]
 
 
 @admin.register(Leader)
-class LeaderAdmin(admin.ModelAdmin):
+class LeaderAdmin(SimpleHistoryAdmin):
     list_display = ["name", "title", "country"]
     search_fields = ["name", "country__name"]
     autocomplete_fields = ["country", "sources"]
@@ -50,7 +52,7 @@ class LeaderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Summit)
-class SummitAdmin(admin.ModelAdmin):
+class SummitAdmin(SimpleHistoryAdmin):
     list_display = ["name", "number", "host", "city", "held_on"]
     search_fields = ["name"]
     autocomplete_fields = ["host", "leaders", "sources"]
@@ -58,14 +60,14 @@ class SummitAdmin(admin.ModelAdmin):
 
 
 @admin.register(PriorityArea)
-class PriorityAreaAdmin(admin.ModelAdmin):
+class PriorityAreaAdmin(SimpleHistoryAdmin):
     list_display = ["name", "order"]
     search_fields = ["name"]
     autocomplete_fields = ["sources"]
 
 
 @admin.register(Chapter)
-class ChapterAdmin(admin.ModelAdmin):
+class ChapterAdmin(SimpleHistoryAdmin):
     list_display = ["number", "title", "priority_area"]
     search_fields = ["title"]
     autocomplete_fields = ["sources"]
@@ -73,7 +75,7 @@ class ChapterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(SimpleHistoryAdmin):
     list_display = ["name", "agreement_count"]
     search_fields = ["name"]
 
@@ -85,80 +87,14 @@ class SectorAdmin(admin.ModelAdmin):
         return sector.agreement_count
 
 
-class StatusChangeInline(admin.TabularInline):
-    model = StatusChange
-    fields = ["effective_on", "old_status", "new_status", "note", "recorded_by", "recorded_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-    ordering = ["-effective_on", "-recorded_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class AgreementPartyInline(admin.TabularInline):
-    model = AgreementParty
-    autocomplete_fields = ["party"]
-    extra = 1
-
-
-@admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
-    list_display = ["title", "origin", "priority_area", "status", "progress_percent", "target_date"]
-    list_filter = ["status", "origin", "priority_area", "countries", "is_synthetic"]
-    search_fields = ["title", "description", "slug"]
-    autocomplete_fields = ["proposed_by", "countries", "organizations", "sources"]
-    list_select_related = ["priority_area"]
-    prepopulated_fields = {"slug": ["title"]}
-    inlines = [StatusChangeInline]
-
-
-@admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
-    list_display = [
-        "title",
-        "instrument",
-        "status",
-        "signed_on",
-        "amount",
-        "currency",
-        "value_exactness",
-    ]
-    list_filter = [
-        "status",
-        "instrument",
-        "counts_toward_target",
-        "is_aggregate",
-        "sectors",
-        "is_synthetic",
-    ]
-    search_fields = ["title", "description", "slug", "parties__name"]
-    autocomplete_fields = ["part_of", "sectors", "commitments", "sources"]
-    date_hierarchy = "signed_on"
-    prepopulated_fields = {"slug": ["title"]}
-    inlines = [AgreementPartyInline, StatusChangeInline]
-
-
-@admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "effective_on", "new_status", "recorded_by", "recorded_at"]
-    list_filter = ["new_status"]
-    search_fields = ["note", "commitment__title", "agreement__title"]
-    autocomplete_fields = ["commitment", "agreement", "sources"]
-    date_hierarchy = "effective_on"
-    list_select_related = ["commitment", "agreement", "recorded_by"]
-
-
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(SimpleHistoryAdmin):
     list_display = ["name", "amount", "currency", "starts_on", "duration_years"]
     autocomplete_fields = ["sources"]
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):
+class ExchangeRateAdmin(SimpleHistoryAdmin):
     list_display = ["currency", "rate_to_jpy", "effective_on", "source"]
     list_filter = ["currency"]
     search_fields = ["currency", "note"]
@@ -167,7 +103,7 @@ class ExchangeRateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(admin.ModelAdmin):
+class ReportedFigureAdmin(SimpleHistoryAdmin):
     list_display = ["label", "value", "upper_value", "unit", "exactness", "country"]
     list_filter = ["exactness", "unit"]
     search_fields = ["label", "note"]

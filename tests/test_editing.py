@@ -1,0 +1,424 @@
+import csv
+import datetime
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.admin_forms import form_data
+from tracker.models import Agreement, Commitment, Source, StatusChange
+
+TODAY = timezone.localdate()
+
+
+def change_url(obj):
+    return reverse(f"admin:tracker_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def source_ids(*slugs):
+    return [str(pk) for pk in Source.objects.filter(slug__in=slugs).values_list("pk", flat=True)]
+
+
+def post_change(client, obj, **changes):
+    page = client.get(change_url(obj))
+    assert page.status_code == 200
+    return client.post(change_url(obj), form_data(page, **changes))
+
+
+def form_errors(response):
+    form = response.context["adminform"].form
+    return {name: [str(error) for error in errors] for name, errors in form.errors.items()}
+
+
+# Status changes
+
+
+def test_status_change_without_date_note_or_source_is_refused(editor_client, summit_data):
+    agreement = Agreement.objects.get(slug="smartmining-plus")
+    response = post_change(editor_client, agreement, status="in_implementation")
+    assert response.status_code == 200  # the form again
+    assert form_errors(response) == {
+        "status_effective_on": ["Give the date the new status took effect."],
+        "status_note": ["Explain the change of status in a note."],
+        "status_sources": ["Cite at least one source for the new status."],
+    }
+    agreement.refresh_from_db()
+    assert agreement.status == "signed" and agreement.status_changes.count() == 1
+
+
+def test_status_change_writes_one_history_record_and_shows_on_the_public_timeline(
+    editor_client, editor, summit_data
+):
+    agreement = Agreement.objects.get(slug="smartmining-plus")
+    response = post_change(
+        editor_client,
+        agreement,
+        status="in_implementation",
+        status_effective_on=datetime.date(2026, 3, 2),
+        status_note="Field work reported under way.",
+        status_sources=source_ids("initiative-and-proposals-report"),
+    )
+    assert response.status_code == 302, form_errors(response)
+    agreement.refresh_from_db()
+    assert agreement.status == "in_implementation"
+    latest = agreement.status_changes.latest()
+    assert (latest.old_status, latest.new_status, latest.effective_on) == (
+        "signed",
+        "in_implementation",
+        datetime.date(2026, 3, 2),
+    )
+    assert latest.recorded_by == editor
+    assert list(latest.sources.values_list("slug", flat=True)) == ["initiative-and-proposals-report"]
+    # Visible on the public site at once: nothing is cached.
+    page = Client().get(agreement.get_absolute_url()).content.decode()
+    assert "Field work reported under way." in page
+    assert re.search(r'<time datetime="2026-03-02">2 March 2026</time>', page)
+    audit = agreement.history.latest()
+    assert audit.history_user == editor and audit.status == "in_implementation"
+
+
+def test_a_status_cannot_take_effect_before_the_latest_one(editor_client, summit_data):
+    agreement = Agreement.objects.get(slug="smartmining-plus")
+    response = post_change(
+        editor_client,
+        agreement,
+        status="completed",
+        status_effective_on=datetime.date(2025, 12, 1),
+        status_note="Backdated.",
+        status_sources=source_ids("initiative-and-proposals-report"),
+    )
+    assert "cannot take effect before it" in form_errors(response)["status_effective_on"][0]
+
+
+def test_not_achieved_only_after_the_target_date(editor_client, summit_data):
+    commitment = Commitment.objects.get(slug="tokyo-initiative-3-trillion-yen")  # target 2030-12-20
+    fields = {
+        "status_effective_on": TODAY,
+        "status_note": "Checked.",
+        "status_sources": source_ids("summit-overview-2025-12-25"),
+    }
+    response = post_change(editor_client, commitment, status="not_achieved", **fields)
+    assert form_errors(response)["status"] == [
+        "“Not achieved” is allowed only after the target date (20 December 2030) has passed."
+    ]
+    response = post_change(
+        editor_client,
+        commitment,
+        status="not_achieved",
+        target_date=TODAY - datetime.timedelta(days=1),
+        **fields,
+    )
+    assert response.status_code == 302, form_errors(response)
+    assert Commitment.objects.get(pk=commitment.pk).status == "not_achieved"
+
+
+def test_editing_other_fields_writes_no_status_record(editor_client, summit_data):
+    agreement = Agreement.objects.get(slug="smartmining-plus")
+    response = post_change(editor_client, agreement, title="Next-Generation SmartMining Plus project")
+    assert response.status_code == 302, form_errors(response)
+    assert agreement.status_changes.count() == 1
+    assert Agreement.objects.get(pk=agreement.pk).version == agreement.version + 1
+
+
+def test_new_agreement_starts_its_timeline(editor_client, summit_data):
+    page = editor_client.get(reverse("admin:tracker_agreement_add"))
+    data = form_data(
+        page,
+        slug="new-mou",
+        title="A new memorandum",
+        description="Test.",
+        instrument="mou",
+        status="signed",
+        signed_on=datetime.date(2026, 2, 1),
+        counts_toward_target=True,
+        sources=source_ids("summit-overview-2025-12-25"),
+        status_effective_on=datetime.date(2026, 2, 1),
+        status_note="Signed in Astana.",
+        status_sources=source_ids("summit-overview-2025-12-25"),
+    )
+    data["party_roles-TOTAL_FORMS"] = "0"
+    response = editor_client.post(reverse("admin:tracker_agreement_add"), data)
+    assert response.status_code == 302, form_errors(response)
+    created = Agreement.objects.get(slug="new-mou")
+    assert [change.new_status for change in created.status_changes.all()] == ["signed"]
+
+
+# Bulk action
+
+
+def bulk_post(client, model, records, **fields):
+    url = reverse(f"admin:tracker_{model._meta.model_name}_changelist")
+    selection = {"action": "change_status_of_selected", "_selected_action": [str(r.pk) for r in records]}
+    intermediate = client.post(url, selection)
+    assert intermediate.status_code == 200
+    versions = intermediate.context["form"]["versions"].value()
+    return client.post(
+        url, {**selection, "apply": "1", "versions": versions, **fields}, follow=True
+    ), versions
+
+
+def test_bulk_status_change_writes_one_record_per_item(editor_client, editor, summit_data):
+    records = list(
+        Agreement.objects.filter(slug__in=["sojitz-medical-centre", "toyota-tsusho-it-infrastructure"])
+    )
+    response, _ = bulk_post(
+        editor_client,
+        Agreement,
+        records,
+        new_status="in_preparation",
+        effective_on="2026-04-01",
+        note="Feasibility studies announced.",
+        sources=source_ids("initiative-and-proposals-report"),
+    )
+    assert "Status of 2 item(s) changed" in response.content.decode()
+    for record in records:
+        record.refresh_from_db()
+        latest = record.status_changes.latest()
+        assert (record.status, latest.new_status, latest.note, latest.recorded_by) == (
+            "in_preparation",
+            "in_preparation",
+            "Feasibility studies announced.",
+            editor,
+        )
+        assert record.history.latest().history_user == editor  # through the audited path
+    assert StatusChange.objects.filter(note="Feasibility studies announced.").count() == 2
+
+
+def test_bulk_status_change_refuses_all_when_one_is_not_allowed(editor_client, summit_data):
+    records = list(Commitment.objects.filter(slug__in=["uz-digital-hub", "tokyo-initiative-3-trillion-yen"]))
+    response, _ = bulk_post(
+        editor_client,
+        Commitment,
+        records,
+        new_status="not_achieved",
+        effective_on=str(TODAY),
+        note="x",
+        sources=source_ids("summit-overview-2025-12-25"),
+    )
+    assert "Nothing was changed." in response.content.decode()
+    assert set(
+        Commitment.objects.filter(pk__in=[r.pk for r in records]).values_list("status", flat=True)
+    ) == {"not_assessed"}
+    assert StatusChange.objects.filter(commitment__isnull=False).count() == 0
+
+
+def test_bulk_status_change_on_a_stale_selection_is_refused(editor_client, summit_data, make_staff):
+    records = list(Agreement.objects.filter(slug__in=["sojitz-medical-centre", "smartmining-plus"]))
+    url = reverse("admin:tracker_agreement_changelist")
+    selection = {"action": "change_status_of_selected", "_selected_action": [str(r.pk) for r in records]}
+    versions = editor_client.post(url, selection).context["form"]["versions"].value()
+    # Meanwhile another editor renames one of them.
+    other = Client()
+    other.force_login(make_staff("other", "Editor"))
+    post_change(other, records[1], title="Renamed meanwhile")
+    response = editor_client.post(
+        url,
+        {
+            **selection,
+            "apply": "1",
+            "versions": versions,
+            "new_status": "completed",
+            "effective_on": str(TODAY),
+            "note": "Done.",
+            "sources": source_ids("summit-overview-2025-12-25"),
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Nothing was changed." in html and "Renamed meanwhile" in html
+    assert not Agreement.objects.filter(status="completed").exists()
+
+
+# No lost updates
+
+
+def test_second_save_from_a_stale_copy_is_refused(summit_data, make_staff):
+    first, second = Client(), Client()
+    first.force_login(make_staff("alice", "Editor"))
+    second.force_login(make_staff("bob", "Editor"))
+    agreement = Agreement.objects.get(slug="sojitz-medical-centre")
+    page_first = first.get(change_url(agreement))
+    page_second = second.get(change_url(agreement))
+    saved = first.post(
+        change_url(agreement), form_data(page_first, title="Medical centre by Sojitz (Tashkent?)")
+    )
+    assert saved.status_code == 302
+    stale = second.post(change_url(agreement), form_data(page_second, description="Bob's rewrite."))
+    assert stale.status_code == 200
+    message = " ".join(stale.context["adminform"].form.non_field_errors())
+    assert "alice saved this agreement" in message
+    assert (
+        "Title: “Multidisciplinary medical centre by Sojitz” → “Medical centre by Sojitz (Tashkent?)”"
+        in message
+    )
+    assert "Nothing was saved." in message
+    agreement.refresh_from_db()
+    assert agreement.title == "Medical centre by Sojitz (Tashkent?)"  # alice's save survives
+    assert agreement.description != "Bob's rewrite."
+
+
+def test_the_version_claim_refuses_a_save_that_slips_past_the_form_check(summit_data):
+    from tracker.services import StaleEdit, claim_version
+
+    agreement = Agreement.objects.get(slug="sojitz-medical-centre")
+    copy = Agreement.objects.get(pk=agreement.pk)
+    claim_version(agreement, agreement.version)
+    agreement.save()
+    with pytest.raises(StaleEdit):
+        claim_version(copy, copy.version)
+
+
+# Audit trail
+
+
+def test_create_change_and_delete_are_audited_with_who_and_what(client, summit_data, administrator):
+    client.force_login(administrator)
+    add = client.get(reverse("admin:tracker_source_add"))
+    response = client.post(
+        reverse("admin:tracker_source_add"),
+        form_data(
+            add, slug="mofa-release", title="Ministry release", kind="official", note="Supports nothing yet."
+        ),
+    )
+    assert response.status_code == 302
+    source = Source.objects.get(slug="mofa-release")
+    post_change(client, source, title="Ministry of Foreign Affairs release")
+    client.post(reverse("admin:tracker_source_delete", args=[source.pk]), {"post": "yes"})
+    records = list(Source.history.filter(slug="mofa-release").order_by("history_date"))
+    assert [record.history_type for record in records] == ["+", "~", "-"]
+    assert {record.history_user for record in records} == {administrator}
+    delta = records[1].diff_against(records[0])
+    assert [(c.field, c.old, c.new) for c in delta.changes] == [
+        ("title", "Ministry release", "Ministry of Foreign Affairs release")
+    ]
+
+
+def test_loaded_fixtures_have_audit_records(summit_data):
+    for model in (Source, Commitment, Agreement, StatusChange):
+        without = [obj for obj in model.objects.all() if not obj.history.exists()]
+        assert without == [], model.__name__
+    record = Agreement.objects.get(slug="smartmining-plus").history.earliest()
+    assert (record.history_type, record.history_change_reason) == (
+        "+",
+        "Loaded from fixtures/tokyo_summit.json",
+    )
+
+
+def test_correcting_a_status_record_is_audited(editor_client, editor, summit_data):
+    change = Agreement.objects.get(slug="smartmining-plus").status_changes.get()
+    page = editor_client.get(change_url(change))
+    response = editor_client.post(
+        change_url(change), form_data(page, note="Described at the summit as launched.")
+    )
+    assert response.status_code == 302
+    latest = change.history.latest()
+    assert latest.history_user == editor and latest.note == "Described at the summit as launched."
+    assert change.history.count() >= 2
+    change.refresh_from_db()
+    assert change.new_status == "signed" and change.effective_on == datetime.date(2025, 12, 20)
+
+
+def test_history_page_shows_a_readable_diff(editor_client, summit_data):
+    agreement = Agreement.objects.get(slug="smartmining-plus")
+    post_change(editor_client, agreement, value_note="No value reported yet.")
+    html = editor_client.get(reverse("admin:tracker_agreement_history", args=[agreement.pk])).content.decode()
+    assert "No value reported yet." in html and "editor" in html
+    assert "Revert" not in html  # reverting would bypass the dated, sourced status record
+
+
+# Import and export
+
+
+SAMPLE = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def readme_sample_csv():
+    text = SAMPLE.read_text(encoding="utf-8")
+    return re.search(r"```csv\n(.*?)```", text, re.S).group(1)
+
+
+def import_csv(client, text):
+    url = reverse("admin:tracker_agreement_import")
+    upload = io.BytesIO(text.encode("utf-8"))
+    upload.name = "agreements.csv"
+    return client.post(url, {"import_file": upload, "format": "0", "resource": "0"})
+
+
+def confirm_import(client, preview):
+    form = preview.context["confirm_form"]
+    data = {name: form[name].value() for name in form.fields}
+    return client.post(reverse("admin:tracker_agreement_process_import"), data, follow=True)
+
+
+def test_sample_csv_in_the_readme_imports_cleanly(editor_client, editor, summit_data):
+    before = Agreement.objects.count()
+    rows = list(csv.DictReader(io.StringIO(readme_sample_csv())))
+    preview = import_csv(editor_client, readme_sample_csv())
+    assert preview.status_code == 200
+    result = preview.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert Agreement.objects.count() == before  # the preview imports nothing
+    done = confirm_import(editor_client, preview)
+    assert done.status_code == 200
+    assert Agreement.objects.count() == before + len(rows)
+    for row in rows:
+        agreement = Agreement.objects.get(slug=row["slug"])
+        assert agreement.is_synthetic
+        assert agreement.history.earliest().history_user == editor
+        assert agreement.status_changes.get().new_status == row["status"]
+
+
+def test_a_file_with_a_bad_row_imports_nothing_and_names_each_error(editor_client, summit_data):
+    good = readme_sample_csv().splitlines()
+    bad_status = good[1].replace(",signed,", ",finished,", 1)
+    bad_source = good[2].replace("summit-overview-2025-12-25", "no-such-source")
+    text = "\n".join([good[0], bad_status, bad_source]) + "\n"
+    before = Agreement.objects.count()
+    preview = import_csv(editor_client, text)
+    result = preview.context["result"]
+    assert result.has_errors() or result.has_validation_errors()
+    html = preview.content.decode()
+    assert "finished" in html and "is not a valid choice" in html
+    assert "unknown sources: no-such-source" in html
+    assert "confirm_form" not in preview.context or preview.context.get("confirm_form") is None
+    assert Agreement.objects.count() == before
+
+
+def test_admin_export_follows_the_list_filters(editor_client, summit_data):
+    url = reverse("admin:tracker_agreement_export") + "?status__exact=in_preparation"
+    page = editor_client.get(url)
+    assert page.status_code == 200
+    form = page.context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update({"format": "0", "agreementresource_slug": "on", "agreementresource_title": "on"})
+    response = editor_client.post(url, data)
+    assert response.status_code == 200, getattr(response, "context", {}) and response.context["form"].errors
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row["slug"] for row in rows] == ["tashkent-international-airport"]
+
+
+# Editor conveniences
+
+
+def test_needs_attention_filters(editor_client, summit_data):
+    url = reverse("admin:tracker_agreement_changelist")
+    no_value = editor_client.get(url, {"attention": "no_value"}).context["cl"].result_count
+    assert no_value == Agreement.objects.filter(amount__isnull=True).count() == 9
+    stale = editor_client.get(url, {"attention": "stale"}).context["cl"].result_count
+    assert stale == 11  # nothing reviewed since the fixtures were loaded
+    Agreement.objects.filter(slug="smartmining-plus").update(last_reviewed_on=TODAY)
+    assert editor_client.get(url, {"attention": "stale"}).context["cl"].result_count == 10
+    commitments = reverse("admin:tracker_commitment_changelist")
+    assert editor_client.get(commitments, {"attention": "unassessed"}).context["cl"].result_count == 49
+
+
+def test_list_pages_show_status_badges_and_view_on_site(editor_client, summit_data):
+    html = editor_client.get(reverse("admin:tracker_agreement_changelist")).content.decode()
+    assert '<span class="badge badge-signed">Signed</span>' in html
+    agreement = Agreement.objects.get(slug="smartmining-plus")
+    page = editor_client.get(change_url(agreement)).content.decode()
+    assert "View on site" in page
