@@ -41,6 +41,18 @@ class Ordering(django_filters.OrderingFilter):
         return qs.order_by(*qs.query.order_by, "pk") if value else qs
 
 
+def yen_bound(lookup, label):
+    """One end of the value range, in whole yen, bounded so no number can overflow the query."""
+    return django_filters.NumberFilter(
+        field_name="yen_value",
+        lookup_expr=lookup,
+        label=label,
+        max_digits=20,
+        decimal_places=0,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(10) ** 19)],
+    )
+
+
 def slug_choice(queryset, label, **kwargs):
     return django_filters.ModelChoiceFilter(
         queryset=queryset, to_field_name="slug", label=label, empty_label="Any", **kwargs
@@ -110,22 +122,8 @@ class AgreementFilter(django_filters.FilterSet):
         max_value=2100,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    min_yen = django_filters.NumberFilter(
-        field_name="yen_value",
-        lookup_expr="gte",
-        label="Value from (¥)",
-        max_digits=20,
-        decimal_places=0,
-        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(10) ** 19)],
-    )
-    max_yen = django_filters.NumberFilter(
-        field_name="yen_value",
-        lookup_expr="lte",
-        label="Value to (¥)",
-        max_digits=20,
-        decimal_places=0,
-        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(10) ** 19)],
-    )
+    min_yen = yen_bound("gte", "Value from (¥)")
+    max_yen = yen_bound("lte", "Value to (¥)")
     counts = django_filters.ChoiceFilter(
         choices=YES_NO, method="filter_counts", label="Counts toward the target", empty_label="Any"
     )

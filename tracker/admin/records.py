@@ -43,7 +43,7 @@ class TrackedRecordAdmin(SimpleHistoryAdmin):
     history_list_display = ["status"]
 
     class Media:
-        css = {"all": ["css/admin.css"]}
+        css = {"all": ["css/badges.css"]}
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
