@@ -2,6 +2,7 @@
 history page as a field-by-field diff."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -27,6 +28,7 @@ admin.site.site_url = "/"
 
 @admin.register(Source)
 class SourceAdmin(SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "publisher", "kind", "published_on", "date_note"]
     list_filter = ["kind"]
     search_fields = ["title", "publisher", "note", "slug"]
