@@ -175,6 +175,13 @@ def test_detail_page_shows_value_in_both_currencies_and_its_timeline(client, sum
     assert "Two solar power plants in Uzbekistan" in html  # an itemized part
 
 
+def test_country_list_counts_each_agreement_once(client, summit_data):
+    countries = {country.slug: country for country in client.get("/countries/").context["countries"]}
+    assert (countries["uzbekistan"].agreement_count, countries["uzbekistan"].commitment_count) == (3, 42)
+    assert countries["japan"].agreement_count == 6  # the five country packages and SmartMining Plus
+    assert countries["turkmenistan"].agreement_count == 1
+
+
 def test_country_page(client, summit_data):
     html = client.get("/countries/kazakhstan/").content.decode()
     assert "President Kassym-Jomart Tokayev" in html

@@ -37,8 +37,8 @@ def country_list(request):
         Party.objects.countries()
         .prefetch_related(Prefetch("leaders", queryset=Leader.objects.order_by("name")))
         .annotate(
-            agreement_count=Count("agreement_roles__agreement", distinct=True),
-            commitment_count=Count("commitments_as_country", distinct=True),
+            agreement_count=count_of(AgreementParty.objects, "party", distinct="agreement"),
+            commitment_count=count_of(Commitment.countries.through.objects, "party"),
         )
     )
     return render(request, "tracker/country_list.html", {"countries": countries})
