@@ -155,6 +155,20 @@ def test_csv_export_follows_the_filters(client, summit_data):
     assert package["value_in_yen"] == "473684211000"
 
 
+def test_export_pairs_each_party_with_its_own_role(client, summit_data):
+    rows = json.loads(client.get("/agreements.json", {"q": "solar power plants"}).content)
+    solar = next(row for row in rows if row["slug"] == "uzbekistan-solar-power-plants")
+    assert set(solar["parties"].split("; ")) == {
+        "Chubu Electric Power (Implementer)",
+        "Japan Bank for International Cooperation (Financier)",
+        "Nippon Export and Investment Insurance (Insurer)",
+        "Shikoku Electric Power (Implementer)",
+        "Sumitomo (Implementer)",
+        "Uzbekistan (Host country)",
+    }
+    assert solar["sectors"] == "Renewable energy" and solar["part_of"] == "uzbekistan-japan-summit-package"
+
+
 def test_json_export_of_commitments(client, summit_data):
     response = client.get("/commitments.json", {"origin": "summit_outcome"})
     rows = json.loads(response.content)
