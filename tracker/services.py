@@ -16,10 +16,20 @@ class StaleEdit(Exception):
         super().__init__(f"{subject} was changed by someone else meanwhile")
 
 
-def status_change_errors(*, subject, new_status, effective_on, today=None):
-    """Why a status change is not allowed, as {field: message}; empty when it is."""
+def status_change_errors(*, subject, new_status, effective_on, note, sources, today=None):
+    """Why a status change is not allowed, as {form field: message}; empty when it is.
+
+    The one statement of the rules, used by the admin form (to show the errors beside their
+    fields) and by change_status (for every other path, such as the bulk action).
+    """
     today = today or timezone.localdate()
     errors = {}
+    if not effective_on:
+        errors["status_effective_on"] = "Give the date the new status took effect."
+    if not note or not note.strip():
+        errors["status_note"] = "Explain the change of status in a note."
+    if not sources:
+        errors["status_sources"] = "Cite at least one source for the new status."
     if effective_on and effective_on > today:
         errors["status_effective_on"] = "The date a status took effect cannot be in the future."
     if isinstance(subject, Commitment) and new_status == Commitment.Status.NOT_ACHIEVED:
@@ -49,11 +59,9 @@ def change_status(*, subject, new_status, effective_on, note, sources, user=None
     `subject` is saved here (with any other pending edits on it), so its audit record and the
     status-history record land in the same transaction.
     """
-    errors = status_change_errors(subject=subject, new_status=new_status, effective_on=effective_on)
-    if not note or not note.strip():
-        errors["status_note"] = "Say what changed and how you know."
-    if not sources:
-        errors["status_sources"] = "Cite at least one source for the new status."
+    errors = status_change_errors(
+        subject=subject, new_status=new_status, effective_on=effective_on, note=note, sources=sources
+    )
     if errors:
         raise ValidationError(errors)
     old_status = type(subject).objects.filter(pk=subject.pk).values_list("status", flat=True).first() or ""

@@ -85,19 +85,17 @@ class TrackedRecordForm(forms.ModelForm):
             )
 
     def _require_status_record(self, cleaned):
-        for name, message in (
-            ("status_effective_on", "Give the date the new status took effect."),
-            ("status_note", "Explain the change of status in a note."),
-            ("status_sources", "Cite at least one source for the new status."),
-        ):
-            if not cleaned.get(name):
-                self.add_error(name, message)
         subject = self.instance
         if "target_date" in cleaned:  # judge "Not achieved" against the date being saved
             subject.target_date = cleaned["target_date"]
-        for name, message in status_change_errors(
-            subject=subject, new_status=cleaned.get("status"), effective_on=cleaned.get("status_effective_on")
-        ).items():
+        errors = status_change_errors(
+            subject=subject,
+            new_status=cleaned.get("status"),
+            effective_on=cleaned.get("status_effective_on"),
+            note=cleaned.get("status_note"),
+            sources=cleaned.get("status_sources"),
+        )
+        for name, message in errors.items():
             self.add_error(name, message)
 
 
