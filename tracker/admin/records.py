@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -153,8 +154,6 @@ class TrackedRecordAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Mark the selected items as reviewed today", permissions=["change"])
     def mark_reviewed_today(self, request, queryset):
-        from django.utils import timezone
-
         with transaction.atomic():
             for record in queryset:
                 record.last_reviewed_on = timezone.localdate()

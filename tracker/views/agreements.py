@@ -6,8 +6,7 @@ from ..filters import AgreementFilter
 from ..models import Agreement, AgreementParty, Commitment, ExchangeRate, StatusChange
 from ..progress import convert, group_rates
 from .commitments import timeline
-from .common import render_filtered_list
-from .dashboard import current_progress
+from .common import current_progress, render_filtered_list
 
 PARTY_ROLES = Prefetch("party_roles", queryset=AgreementParty.objects.select_related("party"))
 

@@ -2,8 +2,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
+from django.utils import timezone
 
-from ..models import Agreement, Commitment, StatusChange
+from ..models import Agreement, Commitment, StatusChange, Target
+from ..progress import compute_progress
 
 PAGE_SIZE = 25
 
@@ -22,14 +24,16 @@ def status_counts(queryset, choices):
     return [(value, label, counts.get(value, 0)) for value, label in choices]
 
 
-def commitment_status_counts(queryset=None):
-    queryset = Commitment.objects.all() if queryset is None else queryset
-    return status_counts(queryset, Commitment.Status.choices)
+def current_progress():
+    """The target and its progress today; (None, None) before a target is loaded."""
+    target = Target.objects.first()
+    if target is None:
+        return None, None
+    return target, compute_progress(target=target, on_date=timezone.localdate())
 
 
-def agreement_status_counts(queryset=None):
-    queryset = Agreement.objects.all() if queryset is None else queryset
-    return status_counts(queryset, Agreement.Status.choices)
+def recent_changes(limit):
+    return StatusChange.objects.latest_first().select_related("commitment", "agreement")[:limit]
 
 
 def last_updated():

@@ -1,24 +1,11 @@
 from django.db.models import Count
 from django.shortcuts import render
-from django.utils import timezone
 
 from ..charts import bars, stacked_segments, status_mix
-from ..models import Commitment, PriorityArea, StatusChange, Target
-from ..progress import compute_progress
-from .common import agreement_status_counts, commitment_status_counts, last_updated
+from ..models import Agreement, Commitment, PriorityArea
+from .common import current_progress, last_updated, recent_changes, status_counts
 
 LATEST_CHANGES = 8
-
-
-def current_progress():
-    target = Target.objects.prefetch_related("sources").first()
-    if target is None:
-        return None, None
-    return target, compute_progress(target=target, on_date=timezone.localdate())
-
-
-def recent_changes(limit):
-    return StatusChange.objects.latest_first().select_related("commitment", "agreement")[:limit]
 
 
 def area_status_mix():
@@ -46,8 +33,8 @@ def home(request):
         "country_bars": bars(progress.by_country) if progress else [],
         "sector_bars": bars(progress.by_sector) if progress else [],
         "area_mix": area_status_mix(),
-        "commitment_statuses": commitment_status_counts(),
-        "agreement_statuses": agreement_status_counts(),
+        "commitment_statuses": status_counts(Commitment.objects.all(), Commitment.Status.choices),
+        "agreement_statuses": status_counts(Agreement.objects.all(), Agreement.Status.choices),
         "changes": recent_changes(LATEST_CHANGES),
         "last_updated": last_updated(),
     }

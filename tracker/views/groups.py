@@ -6,8 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from ..models import Agreement, AgreementParty, Commitment, Leader, Party, PriorityArea, Sector
 from .agreements import PARTY_ROLES
-from .common import count_of, status_counts
-from .dashboard import current_progress
+from .common import count_of, current_progress, status_counts
 
 SHOWN = 50  # records listed on a group page; the rest are one click away in the filtered list
 

@@ -9,8 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 from ..charts import bars, stacked_segments
 from ..models import Agreement, Commitment, ExchangeRate, ReportedFigure, Source, StatusChange
 from ..progress import EXCLUDED_STATUSES, TIERS
-from .common import PAGE_SIZE, count_of, last_updated
-from .dashboard import current_progress, recent_changes
+from .common import PAGE_SIZE, count_of, current_progress, last_updated, recent_changes
 
 COUNTED_SHOWN = 50
 EXAMPLES_PER_REASON = 10
@@ -37,6 +36,7 @@ def target_detail(request):
         "segments": stacked_segments(progress.by_tier, target.amount) if progress else [],
         "country_bars": bars(progress.by_country) if progress else [],
         "year_bars": bars(progress.by_year) if progress else [],
+        "target_sources": target.sources.all() if target else [],  # shown on this page only
         "rates": ExchangeRate.objects.select_related("source"),
         "figures": ReportedFigure.objects.select_related("country").prefetch_related("sources"),
         "last_updated": last_updated(),
