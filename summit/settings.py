@@ -141,6 +141,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tracker.context_processors.site",
             ],
         },
     },
@@ -200,6 +201,10 @@ SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 LOGIN_URL = "admin:login"
+
+# Synthetic records (for tests and benchmarks) never reach public figures; a test or benchmark
+# database may show them, and the site then says so on every page.
+SHOW_SYNTHETIC_RECORDS = envbool("SHOW_SYNTHETIC_RECORDS", False)
 
 LOGGING = {
     "version": 1,

@@ -9,8 +9,6 @@ from django.db.models import F, Q
 
 from .models import Agreement, Commitment, Party, PriorityArea, Sector
 
-YES_NO = [("true", "Yes"), ("false", "No")]
-
 
 class SearchFilter(django_filters.CharFilter):
     def __init__(self, *fields, **kwargs):
@@ -44,7 +42,7 @@ class Ordering(django_filters.OrderingFilter):
 def yen_bound(lookup, label):
     """One end of the value range, in whole yen, bounded so no number can overflow the query."""
     return django_filters.NumberFilter(
-        field_name="yen_value",
+        field_name="yen_value",  # stored by tracker.money: the figure the pages show
         lookup_expr=lookup,
         label=label,
         max_digits=20,
@@ -104,7 +102,7 @@ class AgreementFilterForm(forms.Form):
 
 
 class AgreementFilter(django_filters.FilterSet):
-    q = SearchFilter("title", "description", "value_note")
+    q = SearchFilter("title", "description", "value_as_reported")
     country = PartyFilter(
         queryset=Party.objects.countries(), to_field_name="slug", label="Country", empty_label="Any"
     )
@@ -124,8 +122,8 @@ class AgreementFilter(django_filters.FilterSet):
     )
     min_yen = yen_bound("gte", "Value from (¥)")
     max_yen = yen_bound("lte", "Value to (¥)")
-    counts = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_counts", label="Counts toward the target", empty_label="Any"
+    target_link = django_filters.ChoiceFilter(
+        choices=Agreement.TargetLink.choices, label="Tie to the ¥3 trillion target", empty_label="Any"
     )
     sort = Ordering(
         fields=(("signed_on", "date"), ("yen_value", "value"), ("title", "title")),
@@ -138,6 +136,3 @@ class AgreementFilter(django_filters.FilterSet):
         model = Agreement
         fields = []
         form = AgreementFilterForm
-
-    def filter_counts(self, queryset, name, value):
-        return queryset.filter(counts_toward_target=value == "true")

@@ -1,25 +1,33 @@
-"""Progress toward the five-year target: the one place where agreements turn into yen.
+"""Progress toward the five-year target: the one place where agreements turn into counted yen.
 
-The rules (also in the README's methodology section):
+The rules (also on the target page and in the README's methodology section):
 
-- An agreement counts if it is flagged as counting toward the target, has a stated value,
-  is not suspended, cancelled or terminated early, and has an exchange rate to yen on or
-  before its signing date (the computation date when it has none).
-- Yen values are converted at that rate; the rate and its date travel with the figure.
-- Sums keep their exactness: one lower bound makes the total a lower bound ("at least"),
-  one approximate figure makes it approximate ("about").
-- An aggregate package and the projects itemized from it are never added together: the
-  parts count on their own, and the package counts only for what its parts do not cover
-  (its value minus theirs, if positive). A package fully covered by its parts is excluded.
-- Breakdowns sum to the total: an agreement with several Central Asian countries or
+- Two figures, never added together: what a source ties to the Tokyo Initiative ("stated"),
+  and what was reported around the summit without a source saying it is part of the
+  Initiative ("reported"). An agreement a source places outside the Initiative is excluded.
+- An agreement counts (in its figure) if it has a stated value, is not suspended, cancelled or
+  terminated early, was not signed after the window closed, and its value converts to yen
+  (tracker.money: the rate on or before its signing date).
+- Sums keep their exactness: one lower bound makes a total "at least", one approximate
+  figure makes it "about".
+- A package and the projects itemized from it are never added together: the parts count on
+  their own, the package only for what its parts do not cover. A package fully covered by
+  its parts is excluded.
+- Breakdowns sum to their figure: an agreement with several Central Asian countries or
   several sectors goes to a "several" group instead of being counted once per country.
+- Synthetic test records never count (unless the settings show them, on test databases).
 """
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
-from .models import Agreement, AgreementParty, Exactness, ExchangeRate, Party, Sector, Target
+from .models import Agreement, AgreementParty, DateAccuracy, ExchangeRate, Party, Sector
+from .money import Amount
+
+STATED = Agreement.TargetLink.STATED
+REPORTED = Agreement.TargetLink.REPORTED
+LINKS = (STATED, REPORTED)
 
 
 @dataclass(frozen=True)
@@ -32,8 +40,8 @@ class Tier:
 TIERS = (
     Tier(
         "signed",
-        "Signed or announced",
-        frozenset({Agreement.Status.SIGNED, Agreement.Status.IN_PREPARATION}),
+        "Reported, signed or in preparation",
+        frozenset({Agreement.Status.REPORTED, Agreement.Status.SIGNED, Agreement.Status.IN_PREPARATION}),
     ),
     Tier("financing", "Financing committed", frozenset({Agreement.Status.FINANCING_COMMITTED})),
     Tier("implementation", "In implementation", frozenset({Agreement.Status.IN_IMPLEMENTATION})),
@@ -41,11 +49,18 @@ TIERS = (
 )
 TIER_BY_STATUS = {status: tier for tier in TIERS for status in tier.statuses}
 
-EXCLUDED_STATUSES = {
-    Agreement.Status.SUSPENDED: "suspended: not counted while work is halted",
-    Agreement.Status.CANCELLED: "cancelled",
-    Agreement.Status.TERMINATED_EARLY: "terminated early",
+# Why an agreement is not counted, by code; the labels are what readers see.
+EXCLUSION_REASONS = {
+    "not_part": "a source places it outside the Initiative",
+    "suspended": "suspended: not counted while work is halted",
+    "cancelled": "cancelled",
+    "terminated_early": "terminated early",
+    "no_value": "no value stated",
+    "after_window": "signed after the five-year window closed",
+    "no_rate": "no exchange rate to yen for its currency on or before its signing date",
+    "fully_itemized": "package fully itemized: its listed parts are counted instead",
 }
+EXCLUDED_STATUSES = {"suspended", "cancelled", "terminated_early"}
 
 SEVERAL_COUNTRIES = ("several-countries", "Several Central Asian countries")
 NO_COUNTRY = ("no-country", "No single Central Asian country named")
@@ -53,27 +68,25 @@ SEVERAL_SECTORS = ("several-sectors", "Several sectors")
 NO_SECTOR = ("no-sector", "Sector not stated")
 NO_YEAR = ("no-year", "Signing date not stated")
 
+# A pace needs confirmed values signed on several dates over a stretch of time: one day's
+# announcements are not a pace.
+PACE_MIN_DATES = 3
+PACE_MIN_SPAN_DAYS = 180
+
 
 @dataclass
-class Amount:
-    """A sum of yen that remembers whether it is exact, approximate or only a lower bound."""
+class Split:
+    """The two figures kept apart: tied to the target by a source, and only reported."""
 
-    yen: Decimal = Decimal(0)
-    lower_bound: bool = False
-    approximate: bool = False
+    stated: Amount = field(default_factory=Amount)
+    reported: Amount = field(default_factory=Amount)
 
-    def add(self, yen, exactness):
-        self.yen += yen
-        self.lower_bound |= exactness == Exactness.LOWER_BOUND
-        self.approximate |= exactness == Exactness.APPROXIMATE
+    def add(self, link, yen, exactness):
+        (self.stated if link == STATED else self.reported).add(yen, exactness)
 
     @property
-    def qualifier(self):
-        if self.lower_bound:
-            return "at least"
-        if self.approximate:
-            return "about"
-        return ""
+    def largest(self):
+        return max(self.stated.yen, self.reported.yen)
 
 
 @dataclass
@@ -90,36 +103,73 @@ class CountedLine:
     def exactness(self):
         return self.agreement.value_exactness
 
+    @property
+    def link(self):
+        return self.agreement.target_link
+
+    @property
+    def is_stated(self):
+        return self.link == STATED
+
 
 @dataclass
 class Exclusion:
     agreement: Agreement
-    reason: str
+    code: str
+
+    @property
+    def reason(self):
+        return EXCLUSION_REASONS[self.code]
 
 
 @dataclass
 class Group:
     key: str
     label: str
-    amount: Amount = field(default_factory=Amount)
+    split: Split = field(default_factory=Split)
     subject: object = None  # the country or sector behind the group, if it is one
 
 
 @dataclass
+class Projection:
+    """When the stated figure would reach the target if confirmed value kept coming at the
+    average rate seen between the first and the last dated confirmed agreement."""
+
+    reached_on: datetime.date | None  # None: the pace is too slow to say (over a thousand years)
+    first_date: datetime.date
+    last_date: datetime.date
+    dates: int
+    yen_per_year: Decimal
+    on_pace: bool
+
+
+@dataclass
 class TargetProgress:
-    target: Target
+    target: object
     on_date: datetime.date
     counted: list
     excluded: list
-    total: Amount
+    totals: Split
     by_tier: list
     by_country: list
     by_sector: list
     by_year: list
 
     @property
-    def share_of_target(self):
-        return self.total.yen / self.target.amount
+    def stated(self):
+        return self.totals.stated
+
+    @property
+    def reported(self):
+        return self.totals.reported
+
+    @property
+    def stated_share(self):
+        return self.stated.yen / self.target.amount
+
+    @property
+    def reported_share(self):
+        return self.reported.yen / self.target.amount
 
     @property
     def share_of_window_elapsed(self):
@@ -131,36 +181,52 @@ class TargetProgress:
         return sorted(rates.values(), key=lambda rate: (rate.currency, rate.effective_on))
 
     @property
-    def projected_completion(self):
-        """The date the target is reached if the pace so far holds; None when there is no pace yet."""
-        elapsed_days = (self.on_date - self.target.starts_on).days
-        if elapsed_days <= 0 or self.total.yen <= 0:
+    def projection(self):
+        """A projection only where it rests on dated, confirmed figures spread over time."""
+        by_date = {}
+        for line in self.counted:
+            if (
+                line.is_stated
+                and line.agreement.signed_on
+                and line.agreement.signed_on_accuracy != DateAccuracy.UNKNOWN
+            ):
+                by_date[line.agreement.signed_on] = by_date.get(line.agreement.signed_on, 0) + line.yen
+        dates = sorted(by_date)
+        if len(dates) < PACE_MIN_DATES or (dates[-1] - dates[0]).days < PACE_MIN_SPAN_DAYS:
             return None
-        needed_days = elapsed_days * self.target.amount / self.total.yen
-        if needed_days > 365 * 1000:
-            return None
-        return self.target.starts_on + datetime.timedelta(days=int(needed_days))
+        span_days = (dates[-1] - dates[0]).days
+        added_after_first = sum(by_date[day] for day in dates[1:])
+        per_day = Decimal(added_after_first) / span_days
+        reached_on = None
+        remaining = self.target.amount - self.stated.yen
+        if remaining <= 0:
+            reached_on = dates[-1]
+        elif per_day > 0 and remaining / per_day < 365 * 1000:
+            reached_on = dates[-1] + datetime.timedelta(days=int(remaining / per_day))
+        return Projection(
+            reached_on=reached_on,
+            first_date=dates[0],
+            last_date=dates[-1],
+            dates=len(dates),
+            yen_per_year=per_day * 365,
+            on_pace=reached_on is not None and reached_on <= self.target.ends_on,
+        )
 
     def amount_for(self, agreement_ids):
-        """Counted yen of some agreements: a page's own figure, not a share of the breakdowns."""
+        """Counted yen of some agreements: a page's own figures, not a share of the breakdowns."""
         wanted = set(agreement_ids)
-        amount = Amount()
+        split = Split()
         for line in self.counted:
             if line.agreement.pk in wanted:
-                amount.add(line.yen, line.exactness)
-        return amount
+                split.add(line.link, line.yen, line.exactness)
+        return split
 
     def line_for(self, agreement):
-        """How one agreement figures in the total: its counted line, or its exclusion."""
+        """How one agreement figures in the target: its counted line, or its exclusion."""
         for item in (*self.counted, *self.excluded):
             if item.agreement.pk == agreement.pk:
                 return item
         return None
-
-    @property
-    def on_pace(self):
-        projected = self.projected_completion
-        return projected is not None and projected <= self.target.ends_on
 
 
 def window_elapsed(target, on_date):
@@ -174,12 +240,17 @@ COUNTING_FIELDS = [
     "title",
     "status",
     "signed_on",
+    "signed_on_accuracy",
     "amount",
     "currency",
     "value_exactness",
-    "counts_toward_target",
+    "value_reading",
+    "yen_value",
+    "yen_rate",
+    "target_link",
     "is_aggregate",
     "part_of",
+    "is_synthetic",
 ]
 
 
@@ -198,67 +269,34 @@ class Memberships:
         countries = {party.pk: party for party in Party.objects.central_asian()}
         sectors = {sector.pk: sector for sector in Sector.objects.all()}
         country_links, sector_links = {}, {}
-        roles = AgreementParty.objects.filter(party__in=list(countries)).values_list("agreement", "party")
+        # No ordering inside DISTINCT: a country with two roles on one agreement is one pair.
+        roles = (
+            AgreementParty.objects.filter(party__in=list(countries))
+            .order_by()
+            .values_list("agreement", "party")
+        )
         for agreement_id, party_id in roles.distinct():
             country_links.setdefault(agreement_id, []).append(countries[party_id])
-        for agreement_id, sector_id in Agreement.sectors.through.objects.values_list("agreement", "sector"):
+        for agreement_id, sector_id in Agreement.sectors.through.objects.order_by().values_list(
+            "agreement", "sector"
+        ):
             sector_links.setdefault(agreement_id, []).append(sectors[sector_id])
         return cls(country_links, sector_links)
 
 
-def rate_on_or_before(rates_by_currency, currency, day):
-    """The latest rate for `currency` dated `day` or earlier, from rates sorted newest first."""
-    for rate in rates_by_currency.get(currency, ()):
-        if rate.effective_on <= day:
-            return rate
-    return None
-
-
-def to_yen(amount, rate, exactness):
-    yen = amount if rate is None else amount * rate.rate_to_jpy
-    # Rounding a lower bound up would overstate it.
-    rounding = ROUND_DOWN if exactness == Exactness.LOWER_BOUND else ROUND_HALF_EVEN
-    return yen.quantize(Decimal(1), rounding=rounding)
-
-
-def group_rates(rates):
-    """Rates by currency, newest first, as rate_on_or_before expects them."""
-    by_currency = {}
-    for rate in sorted(rates, key=lambda rate: rate.effective_on, reverse=True):
-        by_currency.setdefault(rate.currency, []).append(rate)
-    return by_currency
-
-
-def convert(agreement, rates_by_currency, on_date):
-    """(yen, rate) for an agreement's value, rate None for yen; (None, None) if it cannot convert."""
-    if agreement.amount is None:
-        return None, None
-    if agreement.currency == "JPY":
-        return to_yen(agreement.amount, None, agreement.value_exactness), None
-    rate = rate_on_or_before(rates_by_currency, agreement.currency, agreement.signed_on or on_date)
-    if rate is None:
-        return None, None
-    return to_yen(agreement.amount, rate, agreement.value_exactness), rate
-
-
 def compute_progress(*, target, on_date):
-    agreements = list(Agreement.objects.only(*COUNTING_FIELDS).order_by("pk"))
+    agreements = list(Agreement.objects.public().only(*COUNTING_FIELDS).order_by("pk"))
+    rates = {rate.pk: rate for rate in ExchangeRate.objects.all()}
     memberships = Memberships.load()
-    rates_by_currency = group_rates(ExchangeRate.objects.all())
 
     excluded = []
     valued = {}  # agreement pk -> (yen, rate)
     for agreement in agreements:
-        reason = _exclusion_reason(agreement, target)
-        if reason is None:
-            yen, rate = convert(agreement, rates_by_currency, on_date)
-            if yen is None:
-                day = (agreement.signed_on or on_date).isoformat()
-                reason = f"no {agreement.currency} exchange rate on or before {day}"
-        if reason:
-            excluded.append(Exclusion(agreement, reason))
+        code = _exclusion_code(agreement, target)
+        if code:
+            excluded.append(Exclusion(agreement, code))
         else:
-            valued[agreement.pk] = (yen, rate)
+            valued[agreement.pk] = (agreement.yen_value, rates.get(agreement.yen_rate_id))
 
     by_pk = {agreement.pk: agreement for agreement in agreements}
     parts_of = {}
@@ -266,7 +304,6 @@ def compute_progress(*, target, on_date):
         if agreement.part_of_id in by_pk:
             parts_of.setdefault(agreement.part_of_id, []).append(agreement)
 
-    counted = []
     covered = {}  # memo: agreement pk -> yen it and its itemized parts account for
 
     def coverage(agreement):
@@ -278,15 +315,14 @@ def compute_progress(*, target, on_date):
         covered[agreement.pk] = max(own_yen, parts_yen)
         return covered[agreement.pk]
 
+    counted = []
     for agreement in agreements:
         if agreement.pk not in valued:
             continue
         yen, rate = valued[agreement.pk]
         parts_yen = sum((coverage(part) for part in parts_of.get(agreement.pk, ())), Decimal(0))
         if parts_yen and parts_yen >= yen:
-            excluded.append(
-                Exclusion(agreement, "package fully itemized: its listed parts are counted instead")
-            )
+            excluded.append(Exclusion(agreement, "fully_itemized"))
             continue
         counted.append(
             CountedLine(
@@ -301,41 +337,44 @@ def compute_progress(*, target, on_date):
     return _summarize(target, on_date, counted, excluded, memberships)
 
 
-def _exclusion_reason(agreement, target):
-    if not agreement.counts_toward_target:
-        return "not a business project under the target"
+def _exclusion_code(agreement, target):
+    if agreement.target_link == Agreement.TargetLink.NOT_PART:
+        return "not_part"
     if agreement.status in EXCLUDED_STATUSES:
-        return EXCLUDED_STATUSES[agreement.status]
+        return agreement.status
     if agreement.amount is None:
-        return "no value stated"
+        return "no_value"
     if agreement.signed_on and agreement.signed_on > target.ends_on:
-        return "signed after the five-year window closed"
+        return "after_window"
+    if agreement.yen_value is None:
+        return "no_rate"
     return None
 
 
 def _summarize(target, on_date, counted, excluded, memberships):
-    total = Amount()
+    totals = Split()
     tiers = {tier.key: Group(tier.key, tier.label) for tier in TIERS}
     countries, sectors, years = {}, {}, {}
     for line in counted:
-        total.add(line.yen, line.exactness)
-        tiers[line.tier.key].amount.add(line.yen, line.exactness)
+        totals.add(line.link, line.yen, line.exactness)
+        tiers[line.tier.key].split.add(line.link, line.yen, line.exactness)
         for groups, (key, label, subject) in (
             (countries, _country_group(memberships.countries.get(line.agreement.pk, ()))),
             (sectors, _sector_group(memberships.sectors.get(line.agreement.pk, ()))),
             (years, _year_group(line.agreement)),
         ):
-            groups.setdefault(key, Group(key, label, subject=subject)).amount.add(line.yen, line.exactness)
+            group = groups.setdefault(key, Group(key, label, subject=subject))
+            group.split.add(line.link, line.yen, line.exactness)
 
     def largest_first(groups):
-        return sorted(groups.values(), key=lambda group: (-group.amount.yen, group.label))
+        return sorted(groups.values(), key=lambda group: (-group.split.largest, group.label))
 
     return TargetProgress(
         target=target,
         on_date=on_date,
-        counted=sorted(counted, key=lambda line: -line.yen),
+        counted=sorted(counted, key=lambda line: (not line.is_stated, -line.yen)),
         excluded=sorted(excluded, key=lambda item: item.agreement.title),
-        total=total,
+        totals=totals,
         by_tier=list(tiers.values()),
         by_country=largest_first(countries),
         by_sector=largest_first(sectors),

@@ -11,12 +11,14 @@ from .models import (
     Agreement,
     AgreementParty,
     Commitment,
+    DateAccuracy,
     Party,
     PriorityArea,
     Sector,
     Source,
     StatusChange,
 )
+from .money import refresh_yen_values
 
 CURRENCIES = ["JPY", "USD", "EUR"]
 
@@ -51,14 +53,18 @@ def create_synthetic(*, agreements=0, commitments=0, seed=1):
                 instrument=rng.choice(Agreement.Instrument.values),
                 status=rng.choice(Agreement.Status.values),
                 signed_on=start + datetime.timedelta(days=rng.randrange(0, 1500)),
+                signed_on_accuracy=DateAccuracy.EXACT,
+                target_link=rng.choice(Agreement.TargetLink.values),
                 amount=Decimal(rng.randrange(1, 10_000)) * 1_000_000 if has_value else None,
                 currency=currency,
                 value_exactness=rng.choice(["exact", "approximate", "lower_bound"]) if has_value else "",
                 is_synthetic=True,
             )
         )
-    Agreement.objects.bulk_create(new_agreements)
-    created = list(Agreement.objects.filter(slug__startswith=f"synthetic-{run}-agreement-"))
+    Agreement.objects.bulk_create(new_agreements)  # bulk: save() and its yen figure are skipped…
+    created_query = Agreement.objects.filter(slug__startswith=f"synthetic-{run}-agreement-")
+    refresh_yen_values(created_query)  # …so the figures are stored here
+    created = list(created_query)
     roles, links, changes = [], [], []
     for agreement in created:
         for party in rng.sample(countries, k=min(2, len(countries))) + rng.sample(
@@ -73,6 +79,7 @@ def create_synthetic(*, agreements=0, commitments=0, seed=1):
             StatusChange(
                 agreement=agreement,
                 effective_on=agreement.signed_on,
+                date_accuracy=DateAccuracy.EXACT,
                 new_status=agreement.status,
                 note="Synthetic.",
             )

@@ -23,6 +23,7 @@ urlpatterns = [
     path("target/", reference.target_detail, name="target"),
     path("sources/", reference.source_list, name="source_list"),
     path("sources/<slug:slug>/", reference.source_detail, name="source_detail"),
+    path("sources/<slug:slug>/copy/", reference.source_copy, name="source_copy"),
     path("changes/", reference.change_list, name="change_list"),
     path("changes/feed/", reference.StatusChangeFeed(), name="change_feed"),
 ]

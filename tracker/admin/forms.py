@@ -1,4 +1,5 @@
-"""Admin forms for the status workflow and stale-edit protection."""
+"""Admin forms for the status workflow and stale-edit protection. The rules are the services';
+these forms only collect the input and put each problem beside its field."""
 
 from django import forms
 from django.contrib import admin
@@ -6,10 +7,22 @@ from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelectMult
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ..models import Agreement, Commitment, Source
-from ..services import changes_since, status_change_errors
+from ..models import DateAccuracy, Source
+from ..services import changes_since, current_version, needs_status_record, status_change_problems
 
-STATUS_FIELDS = ("status_effective_on", "status_note", "status_sources")
+STATUS_FIELDS = ("status_effective_on", "status_date_accuracy", "status_note", "status_sources")
+# Which field of the change form shows each problem the status rules report.
+STATUS_FIELD_FOR = {
+    "status": "status",
+    "effective_on": "status_effective_on",
+    "date_accuracy": "status_date_accuracy",
+    "note": "status_note",
+    "sources": "status_sources",
+}
+
+DATE_ACCURACY_HELP = (
+    "“Unknown” when no source gives the date: leave the date blank, and the public page says so."
+)
 
 
 def use_source_picker(field, model):
@@ -29,14 +42,45 @@ def describe_changes(subject, changes):
     )
 
 
-class TrackedRecordForm(forms.ModelForm):
-    """A commitment or agreement form that refuses stale copies and requires a dated, sourced
-    record for every change of status."""
+class VersionedForm(forms.ModelForm):
+    """A form that refuses to save over a change someone else saved after the editor opened it."""
 
     # The version the editor loaded; a save from an older one is refused.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            submitted = cleaned.get("loaded_version")
+            if submitted is None or submitted != current_version(self.instance):
+                changes = changes_since(self.instance, submitted) if submitted else []
+                raise ValidationError(
+                    describe_changes(self.instance, changes)
+                    + " Nothing was saved. Reload the page to see the current version, then make your"
+                    " change again.",
+                    code="stale",
+                )
+        return cleaned
+
+
+class TrackedRecordForm(VersionedForm):
+    """A commitment or agreement form that also requires a dated, sourced record for every
+    change of status."""
+
     status_effective_on = forms.DateField(
         required=False, widget=AdminDateWidget, label="New status took effect on"
+    )
+    status_date_accuracy = forms.ChoiceField(
+        choices=DateAccuracy.choices,
+        initial=DateAccuracy.EXACT,
+        required=False,
+        label="Accuracy of that date",
+        help_text=DATE_ACCURACY_HELP,
     )
     status_sources = forms.ModelMultipleChoiceField(
         queryset=Source.objects.all(), required=False, label="Status sources"
@@ -51,59 +95,47 @@ class TrackedRecordForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         use_source_picker(self.fields["status_sources"], self._meta.model)
-        if self.instance.pk:
-            self.fields["loaded_version"].initial = self.instance.version
         self.original_status = self.instance.status if self.instance.pk else None
 
     @property
     def status_changing(self):
-        status = self.cleaned_data.get("status")
-        if self.instance.pk is None:
-            # A new agreement always starts its timeline; a new commitment only if it is assessed.
-            return isinstance(self.instance, Agreement) or status != Commitment.Status.NOT_ASSESSED
-        return status != self.original_status
+        return needs_status_record(self.instance, self.cleaned_data.get("status"), self.original_status)
+
+    def status_step(self):
+        """The arguments of services.change_status for the status being saved."""
+        return {
+            "new_status": self.cleaned_data["status"],
+            "effective_on": self.cleaned_data["status_effective_on"],
+            "date_accuracy": self.cleaned_data["status_date_accuracy"] or DateAccuracy.EXACT,
+            "note": self.cleaned_data["status_note"],
+            "sources": self.cleaned_data["status_sources"],
+        }
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk:
-            self._refuse_stale_copy(cleaned.get("loaded_version"))
         if "status" in cleaned and self.status_changing:
-            self._require_status_record(cleaned)
+            subject = self.instance
+            if "target_date" in cleaned:  # judge "Not achieved" against the date being saved
+                subject.target_date = cleaned["target_date"]
+            problems = status_change_problems(subject=subject, **self.status_step())
+            for code, message in problems.items():
+                self.add_error(STATUS_FIELD_FOR[code], message)
         return cleaned
-
-    def _refuse_stale_copy(self, submitted):
-        current = (
-            type(self.instance).objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-        )
-        if submitted is None or submitted != current:
-            changes = changes_since(self.instance, submitted) if submitted else []
-            raise ValidationError(
-                describe_changes(self.instance, changes)
-                + " Nothing was saved. Reload the page to see the current version, then make your"
-                " change again.",
-                code="stale",
-            )
-
-    def _require_status_record(self, cleaned):
-        subject = self.instance
-        if "target_date" in cleaned:  # judge "Not achieved" against the date being saved
-            subject.target_date = cleaned["target_date"]
-        errors = status_change_errors(
-            subject=subject,
-            new_status=cleaned.get("status"),
-            effective_on=cleaned.get("status_effective_on"),
-            note=cleaned.get("status_note"),
-            sources=cleaned.get("status_sources"),
-        )
-        for name, message in errors.items():
-            self.add_error(name, message)
 
 
 class BulkStatusForm(forms.Form):
     """One status, date, note and sources applied to several records, one history record each."""
 
     new_status = forms.ChoiceField(label="New status")
-    effective_on = forms.DateField(widget=AdminDateWidget, initial=timezone.localdate, label="Took effect on")
+    effective_on = forms.DateField(
+        widget=AdminDateWidget, initial=timezone.localdate, required=False, label="Took effect on"
+    )
+    date_accuracy = forms.ChoiceField(
+        choices=DateAccuracy.choices,
+        initial=DateAccuracy.EXACT,
+        label="Accuracy of that date",
+        help_text=DATE_ACCURACY_HELP,
+    )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), label="Note")
     sources = forms.ModelMultipleChoiceField(queryset=Source.objects.all(), label="Sources")
     versions = forms.CharField(widget=forms.HiddenInput)
@@ -114,10 +146,24 @@ class BulkStatusForm(forms.Form):
         use_source_picker(self.fields["sources"], model)
 
     def clean_versions(self):
-        try:
-            return {
-                int(pk): int(version)
-                for pk, version in (pair.split(":") for pair in self.cleaned_data["versions"].split(","))
-            }
-        except ValueError as exc:
-            raise ValidationError("The selection was damaged; go back to the list and select again.") from exc
+        return parse_versions(self.cleaned_data["versions"])
+
+
+class ReviewForm(forms.Form):
+    """Confirms "mark reviewed" for the records and versions the editor selected."""
+
+    versions = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_versions(self):
+        return parse_versions(self.cleaned_data["versions"])
+
+
+def encode_versions(records):
+    return ",".join(f"{record.pk}:{record.version}" for record in records)
+
+
+def parse_versions(text):
+    try:
+        return {int(pk): int(version) for pk, version in (pair.split(":") for pair in text.split(","))}
+    except ValueError as exc:
+        raise ValidationError("The selection was damaged; go back to the list and select again.") from exc

@@ -1,12 +1,17 @@
 """CSV import of agreements for editors (django-import-export): preview, row-level errors, and
-one transaction, so a file with any bad row imports nothing."""
+one transaction, so a file with any bad row imports nothing. Writes go through tracker.services:
+new agreements start their timeline under the same status rules as the admin form."""
+
+import datetime
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 
-from ..models import Agreement, Commitment, Sector, Source, StatusChange
+from ..models import Agreement, Commitment, DateAccuracy, Sector, Source
+from ..services import change_status, claim_version, status_change_problems
+
+IMPORT_NOTE = "Recorded by CSV import."
 
 SEPARATOR = ";"
 
@@ -41,11 +46,13 @@ class AgreementResource(resources.ModelResource):
             "instrument",
             "status",
             "signed_on",
+            "signed_on_accuracy",
             "amount",
             "currency",
             "value_exactness",
-            "value_note",
-            "counts_toward_target",
+            "value_as_reported",
+            "value_reading",
+            "target_link",
             "is_aggregate",
             "part_of",
             "sectors",
@@ -69,31 +76,43 @@ class AgreementResource(resources.ModelResource):
                 problems[column] = f"unknown {column}: {', '.join(missing)}"
         if not slugs(row, "sources"):
             problems["sources"] = "cite at least one source (slugs separated by “;”)"
-        existing = (
-            Agreement.objects.filter(slug=(row.get("slug") or "").strip())
-            .values_list("status", flat=True)
-            .first()
-        )
-        if existing is not None and (row.get("status") or "").strip() not in ("", existing):
+        slug = (row.get("slug") or "").strip()
+        existing = Agreement.objects.filter(slug=slug).values_list("status", flat=True).first()
+        status = (row.get("status") or "").strip()
+        if existing is not None and status not in ("", existing):
             problems["status"] = (
                 f"differs from the current “{existing}”: change a status with the status form, which "
                 "records its date, note and sources"
             )
+        if existing is None and "sources" not in problems:
+            step = first_step(row)
+            for code, message in status_change_problems(
+                subject=Agreement(), new_status=status, **step
+            ).items():
+                problems.setdefault(code if code in row else "status", message)
         if problems:
             raise ValidationError(problems)
 
     def before_save_instance(self, instance, row, **kwargs):
         if instance.pk:
-            instance.version += 1  # an editor's open form on this agreement is now stale
+            claim_version(instance, instance.version)  # an editor's open form on it is now stale
 
     def after_save_instance(self, instance, row, **kwargs):
-        if instance.status_changes.exists():
-            return
-        change = StatusChange.objects.create(
-            agreement=instance,
-            effective_on=instance.signed_on or timezone.localdate(),
-            new_status=instance.status,
-            note="Recorded by CSV import.",
-            recorded_by=kwargs.get("user"),
-        )
-        change.sources.set(Source.objects.filter(slug__in=slugs(row, "sources")))
+        if not instance.status_changes.exists():
+            change_status(
+                subject=instance, new_status=instance.status, user=kwargs.get("user"), **first_step(row)
+            )
+
+
+def first_step(row):
+    """The first status record of an imported agreement: dated by its signing date, if any."""
+    try:
+        signed_on = datetime.date.fromisoformat((row.get("signed_on") or "").strip())
+    except ValueError:
+        signed_on = None
+    return {
+        "effective_on": signed_on,
+        "date_accuracy": DateAccuracy.EXACT if signed_on else DateAccuracy.UNKNOWN,
+        "note": IMPORT_NOTE,
+        "sources": list(Source.objects.filter(slug__in=slugs(row, "sources"))),
+    }

@@ -2,23 +2,32 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.utils import timezone
-from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Agreement, AgreementParty, Commitment, StatusChange
-from ..services import StaleEdit, change_status, claim_version
+from ..services import StaleEdit, change_status_of_many, mark_reviewed, save_record
+from ..templatetags.tracker_format import qualified_money
 from .filters import AgreementAreaFilter, AgreementCountryFilter, NeedsAttentionFilter
-from .forms import STATUS_FIELDS, BulkStatusForm, TrackedRecordForm, describe_changes
+from .forms import (
+    STATUS_FIELDS,
+    BulkStatusForm,
+    ReviewForm,
+    TrackedRecordForm,
+    describe_changes,
+    encode_versions,
+)
 from .imports import AgreementResource
 
 
 def status_badge(record):
-    return format_html('<span class="badge badge-{}">{}</span>', record.status, record.get_status_display())
+    """The public site's badge, from its one template."""
+    return render_to_string(
+        "includes/status_badge.html", {"status": record.status, "label": record.get_status_display()}
+    )
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -26,7 +35,15 @@ class StatusChangeInline(admin.TabularInline):
     corrected on the record's own page."""
 
     model = StatusChange
-    fields = ["effective_on", "old_status", "new_status", "note", "recorded_by", "recorded_at"]
+    fields = [
+        "effective_on",
+        "date_accuracy",
+        "old_status",
+        "new_status",
+        "note",
+        "recorded_by",
+        "recorded_at",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -59,7 +76,8 @@ class TrackedRecordAdmin(SimpleHistoryAdmin):
                 {
                     "fields": ["status", *STATUS_FIELDS, "loaded_version"],
                     "description": "Changing the status records a dated, sourced step on the public "
-                    "timeline: give the date it took effect, a note and at least one source.",
+                    "timeline: give the date it took effect (or mark it unknown), a note and at least "
+                    "one source that is not an opinion piece alone.",
                 },
             ),
             (None, {"fields": fields[status_at + 1 :]}),
@@ -70,19 +88,12 @@ class TrackedRecordAdmin(SimpleHistoryAdmin):
         return status_badge(record)
 
     def save_model(self, request, obj, form, change):
-        if change:
-            claim_version(obj, form.cleaned_data["loaded_version"])
-        if form.status_changing:
-            change_status(
-                subject=obj,
-                new_status=form.cleaned_data["status"],
-                effective_on=form.cleaned_data["status_effective_on"],
-                note=form.cleaned_data["status_note"],
-                sources=form.cleaned_data["status_sources"],
-                user=request.user,
-            )
-        else:
-            obj.save()
+        save_record(
+            subject=obj,
+            loaded_version=form.cleaned_data["loaded_version"],
+            status_step=form.status_step() if form.status_changing else None,
+            user=request.user,
+        )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -96,53 +107,90 @@ class TrackedRecordAdmin(SimpleHistoryAdmin):
             )
             return HttpResponseRedirect(request.path)
 
+    def confirmation_page(self, request, records, form, *, action, title, button, help_text):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "records": records,
+            "form": form,
+            "action": action,
+            "button": button,
+            "help_text": help_text,
+            "media": self.media + form.media,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/tracker/bulk_status.html", context)
+
     @admin.action(description="Change the status of the selected items", permissions=["change"])
     def change_status_of_selected(self, request, queryset):
         records = list(queryset.order_by("pk"))
         if "apply" in request.POST:
             form = BulkStatusForm(request.POST, model=self.model)
             if form.is_valid():
+                data = form.cleaned_data
                 try:
-                    self._apply_bulk_status(request, records, form.cleaned_data)
+                    change_status_of_many(
+                        model=self.model,
+                        versions=data["versions"],
+                        new_status=data["new_status"],
+                        effective_on=data["effective_on"],
+                        date_accuracy=data["date_accuracy"],
+                        note=data["note"],
+                        sources=data["sources"],
+                        user=request.user,
+                    )
                 except (StaleEdit, ValidationError) as problem:
                     self.message_user(request, self._bulk_problem(problem), messages.ERROR)
                 else:
                     self.message_user(
-                        request, f"Status of {len(records)} item(s) changed, with one history record each."
+                        request,
+                        f"Status of {len(data['versions'])} item(s) changed, with one history record each.",
                     )
                 return None
         else:
-            versions = ",".join(f"{record.pk}:{record.version}" for record in records)
-            form = BulkStatusForm(model=self.model, initial={"versions": versions})
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Change the status of several items",
-            "opts": self.model._meta,
-            "records": records,
-            "form": form,
-            "media": self.media + form.media,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/tracker/bulk_status.html", context)
+            form = BulkStatusForm(model=self.model, initial={"versions": encode_versions(records)})
+        return self.confirmation_page(
+            request,
+            records,
+            form,
+            action="change_status_of_selected",
+            title="Change the status of several items",
+            button="Change status",
+            help_text=(
+                f"One history record is written for each of these {len(records)} items, with the date, "
+                "note and sources below, all in one transaction: if any cannot change, none does."
+            ),
+        )
 
-    @transaction.atomic
-    def _apply_bulk_status(self, request, records, data):
-        versions = data["versions"]
-        if set(versions) != {record.pk for record in records}:
-            raise ValidationError("The selection changed; go back to the list and select again.")
-        for record in records:
-            claim_version(record, versions[record.pk])
-            try:
-                change_status(
-                    subject=record,
-                    new_status=data["new_status"],
-                    effective_on=data["effective_on"],
-                    note=data["note"],
-                    sources=data["sources"],
-                    user=request.user,
-                )
-            except ValidationError as error:
-                raise ValidationError(f"{record}: {' '.join(error.messages)}") from error
+    @admin.action(description="Mark the selected items as reviewed today", permissions=["change"])
+    def mark_reviewed_today(self, request, queryset):
+        records = list(queryset.order_by("pk"))
+        if "apply" in request.POST:
+            form = ReviewForm(request.POST)
+            if form.is_valid():
+                try:
+                    marked = mark_reviewed(model=self.model, versions=form.cleaned_data["versions"])
+                except StaleEdit as stale:
+                    self.message_user(request, self._bulk_problem(stale), messages.ERROR)
+                else:
+                    self.message_user(request, f"{len(marked)} item(s) marked as reviewed today.")
+                return None
+        else:
+            form = ReviewForm(initial={"versions": encode_versions(records)})
+        return self.confirmation_page(
+            request,
+            records,
+            form,
+            action="mark_reviewed_today",
+            title="Mark several items as reviewed today",
+            button="Mark reviewed",
+            help_text=(
+                f"Records that you checked these {len(records)} items against the evidence today, without "
+                "changing their status. If someone changed one of them since you opened the list, none is "
+                "marked."
+            ),
+        )
 
     def _bulk_problem(self, problem):
         if isinstance(problem, StaleEdit):
@@ -152,22 +200,13 @@ class TrackedRecordAdmin(SimpleHistoryAdmin):
             )
         return f"Nothing was changed. {' '.join(problem.messages)}"
 
-    @admin.action(description="Mark the selected items as reviewed today", permissions=["change"])
-    def mark_reviewed_today(self, request, queryset):
-        with transaction.atomic():
-            for record in queryset:
-                record.last_reviewed_on = timezone.localdate()
-                record.version += 1
-                record.save()  # one by one, so each gets its audit record
-        self.message_user(request, f"{queryset.count()} item(s) marked as reviewed today.")
-
 
 @admin.register(Commitment)
 class CommitmentAdmin(TrackedRecordAdmin):
     list_display = ["title", "origin", "priority_area", "status_badge", "target_date", "last_reviewed_on"]
     list_filter = [NeedsAttentionFilter, "status", "origin", "priority_area", "countries", "is_synthetic"]
     search_fields = ["title", "description", "slug"]
-    autocomplete_fields = ["proposed_by", "countries", "organizations", "sources"]
+    autocomplete_fields = ["proposed_by", "same_pledge_as", "countries", "organizations", "sources"]
     list_select_related = ["priority_area"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["last_reviewed_on"]
@@ -175,7 +214,7 @@ class CommitmentAdmin(TrackedRecordAdmin):
 
 class AgreementPartyInline(admin.TabularInline):
     model = AgreementParty
-    autocomplete_fields = ["party"]
+    autocomplete_fields = ["party", "sources"]
     extra = 1
 
 
@@ -190,23 +229,20 @@ class AgreementAdmin(ImportExportMixin, TrackedRecordAdmin):
         AgreementAreaFilter,
         "sectors",
         "instrument",
-        "counts_toward_target",
+        "target_link",
         "is_aggregate",
         "is_synthetic",
     ]
     search_fields = ["title", "description", "slug", "parties__name"]
-    autocomplete_fields = ["part_of", "sectors", "commitments", "sources"]
+    autocomplete_fields = ["part_of", "sectors", "commitments", "sources", "target_link_sources"]
     date_hierarchy = "signed_on"
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["last_reviewed_on"]
     inlines = [AgreementPartyInline, StatusChangeInline]
 
-    @admin.display(description="Value", ordering="amount")
+    @admin.display(description="Value", ordering="yen_value")
     def value(self, agreement):
-        if agreement.amount is None:
-            return "—"
-        prefix = {"lower_bound": "≥ ", "approximate": "≈ "}.get(agreement.value_exactness, "")
-        return f"{prefix}{agreement.amount:,.0f} {agreement.currency}"
+        return qualified_money(agreement.amount, agreement.currency, agreement.value_exactness)
 
 
 @admin.register(StatusChange)
@@ -223,6 +259,7 @@ class StatusChangeAdmin(SimpleHistoryAdmin):
         "commitment",
         "agreement",
         "effective_on",
+        "date_accuracy",
         "old_status",
         "new_status",
         "note",
@@ -234,6 +271,7 @@ class StatusChangeAdmin(SimpleHistoryAdmin):
         "commitment",
         "agreement",
         "effective_on",
+        "date_accuracy",
         "old_status",
         "new_status",
         "recorded_by",

@@ -1,7 +1,7 @@
 from .agreements import Agreement, AgreementParty
-from .base import Exactness
+from .base import DateAccuracy, Exactness
 from .commitments import Commitment
-from .figures import ExchangeRate, FigureExactness, ReportedFigure, Target
+from .figures import ExchangeRate, ReportedFigure, Target
 from .history import StatusChange
 from .parties import Leader, Party, Summit
 from .sources import Source
@@ -12,9 +12,9 @@ __all__ = [
     "AgreementParty",
     "Chapter",
     "Commitment",
+    "DateAccuracy",
     "Exactness",
     "ExchangeRate",
-    "FigureExactness",
     "Leader",
     "Party",
     "PriorityArea",

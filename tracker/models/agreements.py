@@ -1,39 +1,22 @@
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, Subquery, When
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .base import Exactness, SlugQuerySet, choices_check
+from .base import (
+    STATUS_HELP,
+    VALUE_EXACTNESS,
+    DateAccuracy,
+    TrackedQuerySet,
+    TrackedRecord,
+    choices_check,
+    date_accuracy_check,
+)
+from .figures import ExchangeRate
 
 
-class AgreementQuerySet(SlugQuerySet):
-    def with_yen_value(self):
-        """Annotate `yen_value` for filtering and sorting in SQL.
-
-        Same rule as tracker.progress (the latest rate on or before signing, else today), so
-        lists sort and filter by the figures the pages show.
-        """
-        from .figures import ExchangeRate
-
-        rate = (
-            ExchangeRate.objects.filter(
-                currency=OuterRef("currency"),
-                effective_on__lte=Coalesce(OuterRef("signed_on"), timezone.localdate()),
-            )
-            .order_by("-effective_on")
-            .values("rate_to_jpy")[:1]
-        )
-        return self.annotate(
-            yen_value=Case(
-                When(currency="JPY", then=F("amount")),
-                When(amount__isnull=False, then=F("amount") * Subquery(rate)),
-                default=None,
-                output_field=DecimalField(max_digits=32, decimal_places=8),
-            )
-        )
-
+class AgreementQuerySet(TrackedQuerySet):
     def with_party(self, party):
         from .agreements import AgreementParty
 
@@ -41,6 +24,8 @@ class AgreementQuerySet(SlugQuerySet):
 
 
 class AgreementStatus(models.TextChoices):
+    # For what a source mentions (presented, launched, ongoing) without saying how far it has got.
+    REPORTED = "reported", "Reported; stage not stated"
     SIGNED = "signed", "Signed"
     IN_PREPARATION = "in_preparation", "In preparation"
     FINANCING_COMMITTED = "financing_committed", "Financing committed"
@@ -64,39 +49,89 @@ class AgreementInstrument(models.TextChoices):
     UNSPECIFIED = "unspecified", "Not stated in the sources"
 
 
-class Agreement(models.Model):
+class TargetLink(models.TextChoices):
+    """How a source ties an agreement to the Tokyo Initiative's target."""
+
+    STATED = "stated", "Stated by a source to be under the Initiative"
+    REPORTED = "reported", "Reported around the summit; not confirmed as part of the Initiative"
+    NOT_PART = "not_part", "Not part of the Initiative"
+
+
+class PartOfBasis(models.TextChoices):
+    STATED = "stated", "Stated by a source"
+    INFERRED = "inferred", "Our inference"
+
+
+class Agreement(TrackedRecord):
     """A signed document or announced business project, or a reported package of them."""
 
     Status = AgreementStatus
-
     Instrument = AgreementInstrument
+    TargetLink = TargetLink
+    PartOfBasis = PartOfBasis
 
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=300)
     description = models.TextField()
     instrument = models.CharField(max_length=20, choices=Instrument.choices)
-    signed_on = models.DateField(null=True, blank=True)
-    status = models.CharField(
+    signed_on = models.DateField(null=True, blank=True, help_text="Blank when no source dates the signing.")
+    signed_on_accuracy = models.CharField(
+        "accuracy of the signing date",
         max_length=20,
-        choices=Status.choices,
-        default=Status.SIGNED,
-        help_text="The latest status-history record; change it through a dated, sourced status change.",
+        choices=DateAccuracy.choices,
+        default=DateAccuracy.UNKNOWN,
+        help_text="“Around this day” for a date the sources give only loosely (e.g. “on the sidelines”).",
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.REPORTED, help_text=STATUS_HELP
     )
     amount = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code, e.g. JPY, USD.")
     value_exactness = models.CharField(
         max_length=20,
-        choices=Exactness.choices,
+        choices=VALUE_EXACTNESS,
         blank=True,
         help_text="Blank only when there is no amount.",
     )
-    value_note = models.CharField(
+    value_as_reported = models.CharField(
         max_length=300,
         blank=True,
-        help_text="How the source states the value, e.g. “over $11 billion”.",
+        help_text="The source's own words for the value, e.g. “over 11 billion”; quoted as they stand.",
     )
-    counts_toward_target = models.BooleanField(
-        default=True, help_text="Whether this is a business project under the five-year target."
+    value_reading = models.TextField(
+        blank=True,
+        help_text="Where amount or currency is our reading rather than the source's words: what we read "
+        "and why. Shown beside the figure wherever it appears.",
+    )
+    yen_value = models.DecimalField(
+        max_digits=24,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Derived by tracker.money from amount, currency and rate; never edited.",
+    )
+    yen_rate = models.ForeignKey(
+        "ExchangeRate", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_link = models.CharField(
+        "tie to the target",
+        max_length=20,
+        choices=TargetLink.choices,
+        default=TargetLink.REPORTED,
+        help_text="What the sources say about this agreement and the Tokyo Initiative's target.",
+    )
+    target_link_sources = models.ManyToManyField(
+        "Source",
+        blank=True,
+        related_name="target_links",
+        verbose_name="sources for the tie to the target",
+    )
+    target_link_note = models.CharField(
+        "note on the tie to the target",
+        max_length=500,
+        blank=True,
+        help_text="What the sources say, briefly.",
     )
     is_aggregate = models.BooleanField(
         default=False, help_text="A reported package whose value covers several documents."
@@ -110,22 +145,25 @@ class Agreement(models.Model):
         limit_choices_to={"is_aggregate": True},
         help_text="The package this agreement is itemized from; never counted twice.",
     )
+    part_of_basis = models.CharField(
+        "basis of “part of”",
+        max_length=20,
+        choices=PartOfBasis.choices,
+        blank=True,
+        help_text="Whether a source says it is part of the package, or we infer it.",
+    )
+    part_of_note = models.CharField(max_length=300, blank=True, help_text="Why, in a sentence.")
     parties = models.ManyToManyField("Party", through="AgreementParty", related_name="agreements")
     sectors = models.ManyToManyField("Sector", blank=True, related_name="agreements")
     commitments = models.ManyToManyField("Commitment", blank=True, related_name="agreements")
     sources = models.ManyToManyField("Source", related_name="agreements")
-    is_synthetic = models.BooleanField(
-        default=False, help_text="Generated for tests or benchmarks; never real data."
-    )
-    last_reviewed_on = models.DateField(
-        null=True, blank=True, help_text="When an editor last checked the status against the evidence."
-    )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = AgreementQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[sectors, commitments, sources])
+    # The yen figure is derived from audited fields; auditing it again would only repeat them.
+    history = HistoricalRecords(
+        m2m_fields=[sectors, commitments, sources, target_link_sources],
+        excluded_fields=["yen_value", "yen_rate"],
+    )
 
     class Meta:
         ordering = [F("signed_on").desc(nulls_last=True), "title", "pk"]
@@ -134,7 +172,7 @@ class Agreement(models.Model):
             choices_check("instrument", AgreementInstrument.choices, name="agreement_instrument_valid"),
             choices_check(
                 "value_exactness",
-                Exactness.choices,
+                VALUE_EXACTNESS,
                 name="agreement_exactness_valid",
                 allow_blank=True,
             ),
@@ -151,14 +189,49 @@ class Agreement(models.Model):
                 condition=Q(part_of__isnull=True) | ~Q(part_of=F("pk")),
                 name="agreement_not_part_of_itself",
             ),
+            choices_check("target_link", TargetLink.choices, name="agreement_target_link_valid"),
+            choices_check("signed_on_accuracy", DateAccuracy.choices, name="agreement_signed_accuracy_valid"),
+            date_accuracy_check("signed_on", "signed_on_accuracy", name="agreement_signed_on_accuracy"),
+            models.CheckConstraint(
+                condition=(Q(part_of__isnull=True) & Q(part_of_basis=""))
+                | (Q(part_of__isnull=False) & Q(part_of_basis__in=PartOfBasis.values)),
+                name="agreement_part_of_has_basis",
+            ),
         ]
         indexes = [
             models.Index(fields=["status"], name="agreement_status_idx"),
             models.Index(fields=["signed_on"], name="agreement_signed_on_idx"),
+            models.Index(fields=["yen_value"], name="agreement_yen_value_idx"),
         ]
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        errors = {}
+        if self.signed_on and self.signed_on_accuracy == DateAccuracy.UNKNOWN:
+            errors["signed_on_accuracy"] = "Say how exact the signing date is, or leave the date blank."
+        if not self.signed_on and self.signed_on_accuracy != DateAccuracy.UNKNOWN:
+            errors["signed_on_accuracy"] = "Without a signing date, its accuracy is “unknown”."
+        if self.part_of_id and not self.part_of_basis:
+            errors["part_of_basis"] = (
+                "Say whether a source states this is part of the package, or we infer it."
+            )
+        if not self.part_of_id and self.part_of_basis:
+            errors["part_of_basis"] = "Leave this blank when the agreement is not part of a package."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        from ..money import convert, group_rates  # tracker.money imports the models
+
+        rates = group_rates(ExchangeRate.objects.filter(currency=self.currency)) if self.amount else {}
+        yen, rate = convert(self, rates)
+        self.yen_value, self.yen_rate = yen, rate
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "yen_value", "yen_rate"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("tracker:agreement_detail", args=[self.slug])
@@ -183,9 +256,18 @@ class AgreementPartyQuerySet(models.QuerySet):
     def get_by_natural_key(self, agreement_slug, party_slug, role):
         return self.get(agreement__slug=agreement_slug, party__slug=party_slug, role=role)
 
+    def prefetch(self, *, with_sources=False):
+        """An agreement's parties and roles, for `prefetch_related` on agreements."""
+        roles = self.select_related("party")
+        if with_sources:
+            roles = roles.prefetch_related("sources")
+        return models.Prefetch("party_roles", queryset=roles)
+
 
 class PartyRole(models.TextChoices):
     SIGNATORY = "signatory", "Signatory"
+    # "With support from JBIC and NEXI": the kind of support is not stated, so no narrower role.
+    SUPPORTER = "supporter", "Supporter (kind of support not stated)"
     HOST_COUNTRY = "host_country", "Host country"
     IMPLEMENTER = "implementer", "Implementer"
     FINANCIER = "financier", "Financier"
@@ -201,9 +283,12 @@ class AgreementParty(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="party_roles")
     party = models.ForeignKey("Party", on_delete=models.PROTECT, related_name="agreement_roles")
     role = models.CharField(max_length=20, choices=Role.choices)
+    sources = models.ManyToManyField(
+        "Source", related_name="party_roles", help_text="The sources that name this party in this role."
+    )
 
     objects = AgreementPartyQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
         ordering = ["agreement", "role", "party__name"]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -17,6 +18,63 @@ def choices_check(field, choices, *, name, allow_blank=False):
 
 
 class Exactness(models.TextChoices):
+    """How exact a number is, as its source states it."""
+
     EXACT = "exact", "Exact"
     APPROXIMATE = "approximate", "Approximate"
     LOWER_BOUND = "lower_bound", "At least (lower bound)"
+    UPPER_BOUND = "upper_bound", "At most (upper bound)"
+    RANGE = "range", "Range"
+
+
+# An agreement's value is a single figure: exact, approximate or a lower bound.
+VALUE_EXACTNESS = [
+    (value, label)
+    for value, label in Exactness.choices
+    if value in {Exactness.EXACT, Exactness.APPROXIMATE, Exactness.LOWER_BOUND}
+]
+
+
+class DateAccuracy(models.TextChoices):
+    """What a source lets us say about when something happened. Unknown is a real answer."""
+
+    EXACT = "exact", "Exact day"
+    APPROXIMATE = "approximate", "Around this day"
+    UNKNOWN = "unknown", "Unknown"
+
+
+def date_accuracy_check(date_field, accuracy_field, *, name):
+    """A date is blank exactly when its accuracy is "unknown"."""
+    unknown = models.Q(**{accuracy_field: DateAccuracy.UNKNOWN})
+    blank = models.Q(**{f"{date_field}__isnull": True})
+    return models.CheckConstraint(condition=(unknown & blank) | (~unknown & ~blank), name=name)
+
+
+class TrackedQuerySet(SlugQuerySet):
+    def public(self):
+        """What readers see: synthetic test records only where the settings show them."""
+        if settings.SHOW_SYNTHETIC_RECORDS:
+            return self.all()
+        return self.filter(is_synthetic=False)
+
+
+STATUS_HELP = "The latest status-history record; change it through a dated, sourced status change."
+
+
+class TrackedRecord(models.Model):
+    """What commitments and agreements share: editors track them, review them and edit them
+    with stale-edit protection (`version`, claimed by tracker.services)."""
+
+    is_synthetic = models.BooleanField(
+        default=False,
+        help_text="Generated for tests or benchmarks; never real data, never in public figures.",
+    )
+    last_reviewed_on = models.DateField(
+        null=True, blank=True, help_text="When an editor last checked the status against the evidence."
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True

@@ -1,16 +1,20 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .base import SlugQuerySet, choices_check
+from .base import STATUS_HELP, TrackedQuerySet, TrackedRecord, choices_check
 
 
 class CommitmentOrigin(models.TextChoices):
+    """Who made the pledge, as the sources attribute it."""
+
     DECLARATION = "declaration", "Tokyo Declaration"
     INITIATIVE = "initiative", "CA+JAD Tokyo Initiative"
+    JAPAN_ANNOUNCEMENT = "japan_announcement", "Japan's decision announced at the summit"
+    LEADERS_AGREED = "summit_outcome", "Agreed by the leaders at the summit"
+    CENTRAL_ASIAN_LEADERS = "ca_leaders", "Affirmed by the Central Asian leaders"
     LEADER_PROPOSAL = "leader_proposal", "Leader's proposal"
-    SUMMIT_OUTCOME = "summit_outcome", "Leaders' joint statement at the summit"
 
 
 class CommitmentStatus(models.TextChoices):
@@ -24,7 +28,7 @@ class CommitmentStatus(models.TextChoices):
     NOT_ACHIEVED = "not_achieved", "Not achieved"
 
 
-class Commitment(models.Model):
+class Commitment(TrackedRecord):
     """A discrete promise made at the summit: in the declaration, the initiative, or by a leader."""
 
     Origin = CommitmentOrigin
@@ -47,7 +51,23 @@ class Commitment(models.Model):
         "PriorityArea", null=True, blank=True, on_delete=models.PROTECT, related_name="commitments"
     )
     chapter = models.ForeignKey(
-        "Chapter", null=True, blank=True, on_delete=models.PROTECT, related_name="commitments"
+        "Chapter",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        verbose_name="chapter of the analytical report (source 004)",
+        help_text="Where the report on the declaration discusses it; not a chapter of the declaration.",
+    )
+    same_pledge_as = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="echoes",
+        verbose_name="same pledge as",
+        help_text="The main record of a pledge also made elsewhere (e.g. in the declaration and the "
+        "Initiative). Link every other record of it here, so a reader sees one pledge with several origins.",
     )
     countries = models.ManyToManyField(
         "Party",
@@ -63,26 +83,14 @@ class Commitment(models.Model):
     )
     target_date = models.DateField(null=True, blank=True)
     status = models.CharField(
-        max_length=20,
-        choices=Status.choices,
-        default=Status.NOT_ASSESSED,
-        help_text="The latest status-history record; change it through a dated, sourced status change.",
+        max_length=20, choices=Status.choices, default=Status.NOT_ASSESSED, help_text=STATUS_HELP
     )
     progress_percent = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="0–100, only where progress can be measured."
     )
     sources = models.ManyToManyField("Source", related_name="commitments")
-    is_synthetic = models.BooleanField(
-        default=False, help_text="Generated for tests or benchmarks; never real data."
-    )
-    last_reviewed_on = models.DateField(
-        null=True, blank=True, help_text="When an editor last checked the status against the evidence."
-    )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    objects = SlugQuerySet.as_manager()
+    objects = TrackedQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[countries, organizations, sources])
 
     class Meta:
@@ -102,6 +110,10 @@ class Commitment(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="not_achieved") | Q(target_date__isnull=False),
                 name="commitment_not_achieved_needs_target_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(same_pledge_as__isnull=True) | ~Q(same_pledge_as=F("pk")),
+                name="commitment_not_same_pledge_as_itself",
             ),
         ]
         indexes = [models.Index(fields=["status"], name="commitment_status_idx")]

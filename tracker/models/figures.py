@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from .base import SlugQuerySet, choices_check
+from .base import Exactness, SlugQuerySet, choices_check
 
 
 class Target(models.Model):
@@ -56,6 +56,7 @@ class ExchangeRate(models.Model):
     effective_on = models.DateField()
     source = models.ForeignKey("Source", on_delete=models.PROTECT, related_name="exchange_rates")
     note = models.CharField(max_length=300, blank=True, help_text="How the rate was obtained.")
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ExchangeRateQuerySet.as_manager()
     history = HistoricalRecords()
@@ -78,18 +79,10 @@ class ExchangeRate(models.Model):
         return (self.currency, self.effective_on.isoformat())
 
 
-class FigureExactness(models.TextChoices):
-    EXACT = "exact", "Exact"
-    APPROXIMATE = "approximate", "Approximate"
-    LOWER_BOUND = "lower_bound", "At least (lower bound)"
-    UPPER_BOUND = "upper_bound", "At most (upper bound)"
-    RANGE = "range", "Range"
-
-
 class ReportedFigure(models.Model):
     """A number a source reports about the summit that is not an agreement's value."""
 
-    Exactness = FigureExactness
+    Exactness = Exactness
 
     slug = models.SlugField(max_length=100, unique=True)
     label = models.CharField(max_length=200)
@@ -105,7 +98,7 @@ class ReportedFigure(models.Model):
         max_length=20,
         help_text="A currency code (USD, JPY, EUR) or a unit such as documents or percent.",
     )
-    exactness = models.CharField(max_length=20, choices=FigureExactness.choices)
+    exactness = models.CharField(max_length=20, choices=Exactness.choices)
     as_of = models.DateField(null=True, blank=True)
     country = models.ForeignKey(
         "Party",
@@ -116,6 +109,10 @@ class ReportedFigure(models.Model):
         limit_choices_to={"kind": "country"},
     )
     note = models.TextField(blank=True)
+    reading = models.TextField(
+        blank=True,
+        help_text="Where unit or value is our reading rather than the source's words: what and why.",
+    )
     sources = models.ManyToManyField("Source", related_name="figures")
 
     objects = SlugQuerySet.as_manager()
@@ -124,7 +121,7 @@ class ReportedFigure(models.Model):
     class Meta:
         ordering = ["label"]
         constraints = [
-            choices_check("exactness", FigureExactness.choices, name="figure_exactness_valid"),
+            choices_check("exactness", Exactness.choices, name="figure_exactness_valid"),
             models.CheckConstraint(condition=Q(value__gte=0), name="figure_value_not_negative"),
             models.CheckConstraint(
                 condition=(Q(exactness="range") & Q(upper_value__gt=F("value")))

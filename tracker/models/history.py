@@ -2,10 +2,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from .agreements import Agreement
+from .base import DateAccuracy, choices_check, date_accuracy_check
 from .commitments import Commitment
 
 
@@ -18,7 +19,18 @@ class StatusChangeQuerySet(models.QuerySet):
         return self.get(uid=uid)
 
     def latest_first(self):
-        return self.order_by("-effective_on", "-recorded_at", "-pk")
+        """Newest first; a record whose date is unknown sorts by when it was recorded."""
+        return self.order_by(F("effective_on").desc(nulls_last=True), "-recorded_at", "-pk")
+
+    def timeline(self):
+        """A record's steps as its public timeline shows them, newest first, with their evidence."""
+        return self.latest_first().prefetch_related("sources").select_related("recorded_by")
+
+    def public(self):
+        """Steps of the records readers see (synthetic ones only where the settings show them)."""
+        if settings.SHOW_SYNTHETIC_RECORDS:
+            return self.all()
+        return self.exclude(commitment__is_synthetic=True).exclude(agreement__is_synthetic=True)
 
 
 class StatusChange(models.Model):
@@ -31,7 +43,15 @@ class StatusChange(models.Model):
     agreement = models.ForeignKey(
         Agreement, null=True, blank=True, on_delete=models.CASCADE, related_name="status_changes"
     )
-    effective_on = models.DateField(help_text="The date the new status took effect.")
+    effective_on = models.DateField(
+        null=True, blank=True, help_text="The date the new status took effect; blank when no source gives it."
+    )
+    date_accuracy = models.CharField(
+        max_length=20,
+        choices=DateAccuracy.choices,
+        default=DateAccuracy.EXACT,
+        help_text="“Unknown” when no source dates the step: the page then says when it was first reported.",
+    )
     old_status = models.CharField(max_length=20, blank=True, help_text="Blank for the first record.")
     new_status = models.CharField(max_length=20)
     note = models.TextField()
@@ -45,9 +65,10 @@ class StatusChange(models.Model):
     history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
-        ordering = ["effective_on", "recorded_at", "pk"]
-        get_latest_by = ["effective_on", "recorded_at", "pk"]
+        ordering = [F("effective_on").asc(nulls_first=True), "recorded_at", "pk"]
         constraints = [
+            choices_check("date_accuracy", DateAccuracy.choices, name="status_change_date_accuracy_valid"),
+            date_accuracy_check("effective_on", "date_accuracy", name="status_change_date_iff_known"),
             models.CheckConstraint(
                 condition=(
                     Q(commitment__isnull=False)
@@ -81,6 +102,19 @@ class StatusChange(models.Model):
     @property
     def status_choices(self):
         return Commitment.Status if self.commitment_id else Agreement.Status
+
+    def first_reported(self):
+        """The earliest dated source of this step, for a step whose own date is unknown.
+
+        Returns (date, source); (None, source) when no source is dated, so the page can show that
+        source's own description of its date instead.
+        """
+        sources = list(self.sources.all())
+        dated = [source for source in sources if source.published_on]
+        if dated:
+            earliest = min(dated, key=lambda source: source.published_on)
+            return earliest.published_on, earliest
+        return None, (sources[0] if sources else None)
 
     @property
     def new_status_label(self):

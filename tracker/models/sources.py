@@ -7,8 +7,9 @@ from .base import SlugQuerySet, choices_check
 
 class SourceKind(models.TextChoices):
     NEWS = "news", "News report"
+    # An opinion piece may inform a reader but never carries a status change on its own.
     OPINION = "opinion", "Opinion piece"
-    ANALYSIS = "analysis", "Analytical report"
+    ANALYSIS = "analysis", "Summary of an analytical report"
     OFFICIAL = "official", "Official document"
     OTHER = "other", "Other"
 
@@ -24,17 +25,25 @@ class Source(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS)
     published_on = models.DateField(null=True, blank=True)
     date_note = models.CharField(
+        "date as reported",
         max_length=200,
         blank=True,
-        help_text="How sure the date is, e.g. when the document's format is ambiguous.",
+        help_text="For readers: the date as the document gives it, when it gives no plain date "
+        "(e.g. an ambiguous format, or none at all).",
     )
-    url = models.URLField(blank=True, help_text="Leave blank when no public address is known.")
-    note = models.TextField(help_text="What this source supports, in our own words.")
+    url = models.URLField(
+        "original address", blank=True, help_text="Only an address the document itself gives or we verified."
+    )
+    note = models.TextField(help_text="For readers: what this source supports, in our own words.")
     archived_as = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Where the tracker's own copy of the document is kept.",
+        help_text="File of our archived copy under fixtures/ (for maintainers; not shown to readers).",
     )
+    archived_text = models.TextField(
+        blank=True, help_text="Our archived copy of the document, as we hold it; shown on its own page."
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = SlugQuerySet.as_manager()
     history = HistoricalRecords()
@@ -48,6 +57,14 @@ class Source(models.Model):
 
     def get_absolute_url(self):
         return reverse("tracker:source_detail", args=[self.slug])
+
+    @property
+    def has_copy(self):
+        return bool(self.archived_as)
+
+    @property
+    def is_opinion(self):
+        return self.kind == self.Kind.OPINION
 
     def natural_key(self):
         return (self.slug,)

@@ -31,7 +31,8 @@ class PriorityArea(models.Model):
 
 
 class Chapter(models.Model):
-    """A chapter of the Tokyo Declaration; the priority-area chapters point at their area."""
+    """A chapter of the analytical report on the declaration (source 004). The report lists
+    these titles for its own analysis; they are not proven to be the declaration's chapters."""
 
     slug = models.SlugField(max_length=100, unique=True)
     number = models.PositiveSmallIntegerField(unique=True)
@@ -46,6 +47,8 @@ class Chapter(models.Model):
 
     class Meta:
         ordering = ["number"]
+        verbose_name = "chapter of the analytical report"
+        verbose_name_plural = "chapters of the analytical report"
 
     def __str__(self):
         return f"{self.number}. {self.title}"

@@ -1,9 +1,15 @@
+"""How figures and dates read on the site. Rounding and the words “at least” / “about” come from
+tracker.money, so a figure reads the same on every page, in the feed and in the admin."""
+
 from decimal import Decimal
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.dateformat import format as format_date
 
 from tracker import charts
+from tracker.models import DateAccuracy, Exactness
+from tracker.money import qualifier, round_to
 
 register = template.Library()
 
@@ -12,28 +18,38 @@ SCALES = (
     (Decimal(10) ** 9, "billion"),
     (Decimal(10) ** 6, "million"),
 )
+LONG_DATE = "j F Y"
 
 
-def _short(value):
+def _short(value, exactness):
+    value = Decimal(value)
     for size, word in SCALES:
         if abs(value) >= size:
-            return f"{(value / size).quantize(Decimal('0.01'))} {word}"
-    return intcomma(int(value))
+            scaled = round_to(value / size, "0.01", exactness)
+            # "3 trillion", not "3.00 trillion"; "2.10" keeps its zero so it still reads as rounded.
+            text = str(scaled.quantize(Decimal(1))) if scaled == scaled.to_integral_value() else str(scaled)
+            return f"{text} {word}"
+    return intcomma(int(round_to(value, 1, exactness)))
+
+
+def _qualified(text, exactness):
+    words = qualifier(exactness)
+    return f"{words} {text}" if words else text
 
 
 @register.filter
-def yen_short(value):
-    """¥2.21 trillion: readable at a glance; the exact figure goes in a table or a title."""
+def yen_short(value, exactness=Exactness.EXACT):
+    """¥2.21 trillion: readable at a glance; the whole figure goes in a table or a title."""
     if value is None:
         return "—"
-    return f"¥{_short(Decimal(value))}"
+    return f"¥{_short(value, exactness)}"
 
 
 @register.filter
-def yen(value):
+def yen(value, exactness=Exactness.EXACT):
     if value is None:
         return "—"
-    return f"¥{intcomma(int(Decimal(value)))}"
+    return f"¥{intcomma(int(round_to(value, 1, exactness)))}"
 
 
 @register.filter
@@ -50,16 +66,64 @@ def money(value, currency):
 def money_short(value, currency):
     if value is None:
         return "—"
-    return f"{_short(Decimal(value))} {currency}"
+    return f"{_short(value, Exactness.EXACT)} {currency}"
 
 
 @register.filter
-def percent(share, places=1):
-    """A share (0.7368) as a percentage (73.7%)."""
+def percent(share, exactness=Exactness.EXACT):
+    """A share (0.7368) as a percentage to one decimal (73.7%; 73.6% for a lower bound)."""
     if share is None:
         return "—"
-    quantum = Decimal(1).scaleb(-int(places))
-    return f"{(Decimal(share) * 100).quantize(quantum)}%"
+    return f"{round_to(Decimal(share) * 100, '0.1', exactness)}%"
+
+
+@register.filter
+def qualified_yen(amount):
+    """An Amount as words: “at least ¥2.21 trillion”."""
+    if amount is None:
+        return "—"
+    return _qualified(yen_short(amount.yen, amount.exactness), amount.exactness)
+
+
+@register.filter
+def qualified_yen_full(amount):
+    """An Amount to the yen: “at least ¥2,210,526,304,000”."""
+    if amount is None:
+        return "—"
+    return _qualified(yen(amount.yen, amount.exactness), amount.exactness)
+
+
+@register.filter
+def qualified_share(amount, whole):
+    """An Amount as a share of `whole`: “at least 73.6%”."""
+    if amount is None or not whole:
+        return "—"
+    return _qualified(percent(amount.yen / Decimal(whole), amount.exactness), amount.exactness)
+
+
+@register.simple_tag
+def qualified_money(amount, currency, exactness):
+    """A value in its own currency with its qualifier: “at least 11,000,000,000 USD”."""
+    if amount is None:
+        return "—"
+    return _qualified(money(amount, currency), exactness)
+
+
+@register.simple_tag
+def qualified_value_yen(value, exactness):
+    """A single agreement's yen figure with its qualifier."""
+    if value is None:
+        return "—"
+    return _qualified(yen(value, exactness), exactness)
+
+
+@register.simple_tag
+def known_date(day, accuracy=DateAccuracy.EXACT, unknown="date unknown"):
+    """A date as the evidence allows: “20 December 2025”, “around 20 December 2025”, or `unknown`."""
+    if day is None or accuracy == DateAccuracy.UNKNOWN:
+        return unknown
+    text = format_date(day, LONG_DATE)
+    return f"around {text}" if accuracy == DateAccuracy.APPROXIMATE else text
 
 
 @register.filter
@@ -72,15 +136,6 @@ def svg_percent(share):
 @register.filter
 def mix(counts):
     return charts.status_mix(counts)
-
-
-@register.filter
-def qualified_yen(amount):
-    """An Amount as words: “at least ¥2.21 trillion”."""
-    if amount is None:
-        return "—"
-    text = yen_short(amount.yen)
-    return f"{amount.qualifier} {text}" if amount.qualifier else text
 
 
 @register.filter

@@ -1,4 +1,4 @@
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from ..filters import CommitmentFilter
@@ -7,32 +7,39 @@ from .common import render_filtered_list
 
 
 def commitment_list(request):
-    queryset = Commitment.objects.select_related("priority_area", "proposed_by__country").prefetch_related(
-        "countries"
+    queryset = (
+        Commitment.objects.public()
+        .select_related("priority_area", "proposed_by__country", "same_pledge_as")
+        .prefetch_related("countries")
     )
     filterset = CommitmentFilter(request.GET, queryset=queryset, request=request)
     return render_filtered_list(request, filterset, "tracker/commitment_list.html")
 
 
-def timeline(queryset):
-    return (
-        queryset.prefetch_related("sources")
-        .select_related("recorded_by")
-        .order_by("-effective_on", "-recorded_at", "-pk")
-    )
-
-
 def commitment_detail(request, slug):
     commitment = get_object_or_404(
-        Commitment.objects.select_related(
-            "priority_area", "chapter", "proposed_by__country"
-        ).prefetch_related(
+        Commitment.objects.public()
+        .select_related("priority_area", "chapter", "proposed_by__country", "same_pledge_as")
+        .prefetch_related(
             "countries",
             "organizations",
             "sources",
-            Prefetch("status_changes", queryset=timeline(StatusChange.objects.all())),
-            Prefetch("agreements", queryset=Agreement.objects.order_by("title")),
+            "chapter__sources",
+            Prefetch("status_changes", queryset=StatusChange.objects.timeline()),
+            Prefetch("agreements", queryset=Agreement.objects.public().order_by("title")),
+            Prefetch("echoes", queryset=Commitment.objects.public().order_by("title")),
         ),
         slug=slug,
     )
-    return render(request, "tracker/commitment_detail.html", {"commitment": commitment})
+    main = commitment.same_pledge_as or commitment
+    same_pledge = (
+        Commitment.objects.public()
+        .filter(Q(pk=main.pk) | Q(same_pledge_as=main))
+        .exclude(pk=commitment.pk)
+        .select_related("proposed_by")
+        .order_by("origin", "title")
+        if commitment.same_pledge_as_id or commitment.echoes.all()
+        else []
+    )
+    context = {"commitment": commitment, "same_pledge": same_pledge}
+    return render(request, "tracker/commitment_detail.html", context)

@@ -33,15 +33,21 @@ def current_progress():
 
 
 def recent_changes(limit):
-    return StatusChange.objects.latest_first().select_related("commitment", "agreement")[:limit]
+    return (
+        StatusChange.objects.public()
+        .latest_first()
+        .select_related("commitment", "agreement")
+        .prefetch_related("sources")[:limit]
+    )
 
 
 def last_updated():
-    """When the public record last changed: the newest edit to a commitment, agreement or status."""
+    """When the public record last changed in this database: the newest write to a commitment,
+    an agreement or a status record (the time it was really made, never a date from the data)."""
     stamps = [
-        Commitment.objects.aggregate(at=Max("updated_at"))["at"],
-        Agreement.objects.aggregate(at=Max("updated_at"))["at"],
-        StatusChange.objects.aggregate(at=Max("recorded_at"))["at"],
+        Commitment.objects.public().aggregate(at=Max("updated_at"))["at"],
+        Agreement.objects.public().aggregate(at=Max("updated_at"))["at"],
+        StatusChange.objects.public().aggregate(at=Max("recorded_at"))["at"],
     ]
     stamps = [stamp for stamp in stamps if stamp is not None]
     return max(stamps) if stamps else None

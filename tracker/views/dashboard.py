@@ -1,7 +1,7 @@
 from django.db.models import Count
 from django.shortcuts import render
 
-from ..charts import bars, stacked_segments, status_mix
+from ..charts import bars, status_mix, target_segments
 from ..models import Agreement, Commitment, PriorityArea
 from .common import current_progress, last_updated, recent_changes, status_counts
 
@@ -10,7 +10,9 @@ LATEST_CHANGES = 8
 
 def area_status_mix():
     """Commitments per priority area and status (areas first, then those with none); one query each."""
-    rows = Commitment.objects.order_by().values_list("priority_area", "status").annotate(n=Count("pk"))
+    rows = (
+        Commitment.objects.public().order_by().values_list("priority_area", "status").annotate(n=Count("pk"))
+    )
     counts = {}
     for area_id, status, number in rows:
         counts.setdefault(area_id, {})[status] = number
@@ -29,12 +31,13 @@ def home(request):
     context = {
         "target": target,
         "progress": progress,
-        "segments": stacked_segments(progress.by_tier, target.amount) if progress else [],
+        "segments": target_segments(progress) if progress else [],
         "country_bars": bars(progress.by_country) if progress else [],
         "sector_bars": bars(progress.by_sector) if progress else [],
         "area_mix": area_status_mix(),
-        "commitment_statuses": status_counts(Commitment.objects.all(), Commitment.Status.choices),
-        "agreement_statuses": status_counts(Agreement.objects.all(), Agreement.Status.choices),
+        "commitment_statuses": status_counts(Commitment.objects.public(), Commitment.Status.choices),
+        "agreement_statuses": status_counts(Agreement.objects.public(), Agreement.Status.choices),
+        "pledge_total": Commitment.objects.public().filter(same_pledge_as=None).count(),
         "changes": recent_changes(LATEST_CHANGES),
         "last_updated": last_updated(),
     }

@@ -62,7 +62,9 @@ def links(through, owner, *values, owners):
 
 
 def commitments_export(request, fmt):
-    queryset = Commitment.objects.select_related("priority_area", "chapter", "proposed_by")
+    queryset = Commitment.objects.public().select_related(
+        "priority_area", "chapter", "proposed_by", "same_pledge_as"
+    )
     filterset = CommitmentFilter(request.GET, queryset=queryset, request=request)
     if not filterset.is_valid():
         return bad_filter(filterset)
@@ -75,9 +77,10 @@ def commitments_export(request, fmt):
             "slug": commitment.slug,
             "title": commitment.title,
             "origin": commitment.get_origin_display(),
+            "same_pledge_as": commitment.same_pledge_as.slug if commitment.same_pledge_as else None,
             "proposed_by": commitment.proposed_by.name if commitment.proposed_by else None,
             "priority_area": commitment.priority_area.name if commitment.priority_area else None,
-            "chapter": str(commitment.chapter) if commitment.chapter else None,
+            "chapter_of_analysis_004": str(commitment.chapter) if commitment.chapter else None,
             "status": commitment.status,
             "status_label": commitment.get_status_display(),
             "progress_percent": commitment.progress_percent,
@@ -94,7 +97,7 @@ def commitments_export(request, fmt):
 
 
 def agreements_export(request, fmt):
-    queryset = Agreement.objects.with_yen_value().select_related("part_of")
+    queryset = Agreement.objects.public().select_related("part_of")
     filterset = AgreementFilter(request.GET, queryset=queryset, request=request)
     if not filterset.is_valid():
         return bad_filter(filterset)
@@ -114,14 +117,18 @@ def agreements_export(request, fmt):
                 "status": agreement.status,
                 "status_label": agreement.get_status_display(),
                 "signed_on": agreement.signed_on,
+                "signed_on_accuracy": agreement.signed_on_accuracy,
                 "amount": agreement.amount,
                 "currency": agreement.currency or None,
                 "value_exactness": agreement.value_exactness or None,
-                "value_in_yen": agreement.yen_value.quantize(1) if agreement.yen_value is not None else None,
-                "value_note": agreement.value_note,
-                "counts_toward_target": agreement.counts_toward_target,
+                "value_in_yen": agreement.yen_value,
+                "value_as_reported": agreement.value_as_reported,
+                "value_reading": agreement.value_reading,
+                "target_link": agreement.target_link,
+                "target_link_label": agreement.get_target_link_display(),
                 "is_aggregate": agreement.is_aggregate,
                 "part_of": agreement.part_of.slug if agreement.part_of else None,
+                "part_of_basis": agreement.part_of_basis or None,
                 "parties": joined(f"{name} ({roles[role]})" for name, role in parties.get(agreement.pk, ())),
                 "sectors": joined(sectors.get(agreement.pk, ())),
                 "commitments": joined(commitments.get(agreement.pk, ())),

@@ -1,11 +1,10 @@
 """Pages for what agreements and commitments are grouped by: countries, organizations,
 priority areas and sectors."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from ..models import Agreement, AgreementParty, Commitment, Leader, Party, PriorityArea, Sector
-from .agreements import PARTY_ROLES
 from .common import count_of, current_progress, status_counts
 
 SHOWN = 50  # records listed on a group page; the rest are one click away in the filtered list
@@ -17,7 +16,11 @@ def group_context(agreements, commitments=None, *, list_query=""):
     _target, progress = current_progress()
     agreement_ids = list(agreements.values_list("pk", flat=True))
     context = {
-        "agreements": list(agreements.prefetch_related(PARTY_ROLES).order_by("title")[:SHOWN]),
+        "agreements": list(
+            agreements.select_related("yen_rate")
+            .prefetch_related(AgreementParty.objects.prefetch())
+            .order_by("title")[:SHOWN]
+        ),
         "agreement_total": len(agreement_ids),
         "agreement_statuses": status_counts(agreements, Agreement.Status.choices),
         "counted": progress.amount_for(agreement_ids) if progress else None,
@@ -25,7 +28,9 @@ def group_context(agreements, commitments=None, *, list_query=""):
         "shown": SHOWN,
     }
     if commitments is not None:
-        context["commitments"] = list(commitments.select_related("priority_area").order_by("title")[:SHOWN])
+        context["commitments"] = list(
+            commitments.select_related("priority_area", "proposed_by").order_by("title")[:SHOWN]
+        )
         context["commitment_statuses"] = status_counts(commitments, Commitment.Status.choices)
         context["commitment_total"] = sum(count for _value, _label, count in context["commitment_statuses"])
     return context
@@ -36,8 +41,15 @@ def country_list(request):
         Party.objects.countries()
         .prefetch_related(Prefetch("leaders", queryset=Leader.objects.order_by("name")))
         .annotate(
-            agreement_count=count_of(AgreementParty.objects, "party", distinct="agreement"),
-            commitment_count=count_of(Commitment.countries.through.objects, "party"),
+            agreement_count=count_of(
+                AgreementParty.objects.filter(agreement__in=Agreement.objects.public()),
+                "party",
+                distinct="agreement",
+            ),
+            commitment_count=count_of(
+                Commitment.countries.through.objects.filter(commitment__in=Commitment.objects.public()),
+                "party",
+            ),
         )
     )
     return render(request, "tracker/country_list.html", {"countries": countries})
@@ -48,8 +60,8 @@ def country_detail(request, slug):
         Party.objects.countries().prefetch_related("leaders", "sources", "summits_hosted"), slug=slug
     )
     context = group_context(
-        Agreement.objects.with_party(country),
-        commitments=Commitment.objects.filter(countries=country),
+        Agreement.objects.public().with_party(country),
+        commitments=Commitment.objects.public().filter(countries=country),
         list_query=f"country={country.slug}",
     )
     return render(request, "tracker/country_detail.html", {"country": country, **context})
@@ -59,7 +71,13 @@ def organization_list(request):
     organizations = (
         Party.objects.organizations()
         .select_related("based_in")
-        .annotate(agreement_count=count_of(AgreementParty.objects, "party", distinct="agreement"))
+        .annotate(
+            agreement_count=count_of(
+                AgreementParty.objects.filter(agreement__in=Agreement.objects.public()),
+                "party",
+                distinct="agreement",
+            )
+        )
         .order_by("name")
     )
     return render(request, "tracker/organization_list.html", {"organizations": organizations})
@@ -70,13 +88,13 @@ def organization_detail(request, slug):
         Party.objects.organizations().select_related("based_in").prefetch_related("sources"), slug=slug
     )
     roles = (
-        AgreementParty.objects.filter(party=organization)
+        AgreementParty.objects.filter(party=organization, agreement__in=Agreement.objects.public())
         .select_related("agreement")
         .order_by("agreement__title", "role")
     )
     context = group_context(
-        Agreement.objects.with_party(organization),
-        commitments=Commitment.objects.filter(organizations=organization),
+        Agreement.objects.public().with_party(organization),
+        commitments=Commitment.objects.public().filter(organizations=organization),
         list_query=f"organization={organization.slug}",
     )
     return render(
@@ -87,7 +105,9 @@ def organization_detail(request, slug):
 
 
 def area_list(request):
-    areas = PriorityArea.objects.annotate(commitment_count=Count("commitments"))
+    areas = PriorityArea.objects.annotate(
+        commitment_count=count_of(Commitment.objects.public(), "priority_area")
+    )
     return render(request, "tracker/area_list.html", {"areas": areas})
 
 
@@ -97,18 +117,24 @@ def area_detail(request, slug):
         agreement=OuterRef("pk"), commitment__priority_area=area
     )
     context = group_context(
-        Agreement.objects.filter(Exists(serving)),
-        commitments=Commitment.objects.filter(priority_area=area),
+        Agreement.objects.public().filter(Exists(serving)),
+        commitments=Commitment.objects.public().filter(priority_area=area),
     )
     return render(request, "tracker/area_detail.html", {"area": area, **context})
 
 
 def sector_list(request):
-    sectors = Sector.objects.annotate(agreement_count=Count("agreements"))
+    sectors = Sector.objects.annotate(
+        agreement_count=count_of(
+            Agreement.sectors.through.objects.filter(agreement__in=Agreement.objects.public()), "sector"
+        )
+    )
     return render(request, "tracker/sector_list.html", {"sectors": sectors})
 
 
 def sector_detail(request, slug):
     sector = get_object_or_404(Sector, slug=slug)
-    context = group_context(Agreement.objects.filter(sectors=sector), list_query=f"sector={sector.slug}")
+    context = group_context(
+        Agreement.objects.public().filter(sectors=sector), list_query=f"sector={sector.slug}"
+    )
     return render(request, "tracker/sector_detail.html", {"sector": sector, **context})

@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from ..charts import bars, stacked_segments
-from ..models import Agreement, Commitment, ExchangeRate, ReportedFigure, Source, StatusChange
-from ..progress import EXCLUDED_STATUSES, TIERS
+from ..charts import bars, target_segments
+from ..models import Agreement, Commitment, DateAccuracy, ExchangeRate, ReportedFigure, Source, StatusChange
+from ..progress import EXCLUSION_REASONS, PACE_MIN_DATES, PACE_MIN_SPAN_DAYS, TIERS
 from .common import PAGE_SIZE, count_of, current_progress, last_updated, recent_changes
 
 COUNTED_SHOWN = 50
@@ -16,11 +16,13 @@ EXAMPLES_PER_REASON = 10
 
 
 def exclusion_groups(excluded):
-    """Exclusions by reason, largest group first, each with its count and a few examples."""
-    by_reason = {}
+    """Exclusions by reason, largest group first, each with its label, count and a few examples."""
+    by_code = {}
     for item in excluded:
-        by_reason.setdefault(item.reason, []).append(item.agreement)
-    groups = [(reason, len(items), items[:EXAMPLES_PER_REASON]) for reason, items in by_reason.items()]
+        by_code.setdefault(item.code, []).append(item.agreement)
+    groups = [
+        (EXCLUSION_REASONS[code], len(items), items[:EXAMPLES_PER_REASON]) for code, items in by_code.items()
+    ]
     return sorted(groups, key=lambda group: (-group[1], group[0]))
 
 
@@ -32,22 +34,32 @@ def target_detail(request):
         "target": target,
         "progress": progress,
         "tiers": TIERS,
-        "excluded_statuses": EXCLUDED_STATUSES.values(),
-        "segments": stacked_segments(progress.by_tier, target.amount) if progress else [],
+        "excluded_statuses": [
+            EXCLUSION_REASONS[code] for code in ("suspended", "cancelled", "terminated_early")
+        ],
+        "pace_min_dates": PACE_MIN_DATES,
+        "pace_min_span_days": PACE_MIN_SPAN_DAYS,
+        "segments": target_segments(progress) if progress else [],
         "country_bars": bars(progress.by_country) if progress else [],
         "year_bars": bars(progress.by_year) if progress else [],
         "target_sources": target.sources.all() if target else [],  # shown on this page only
         "rates": ExchangeRate.objects.select_related("source"),
         "figures": ReportedFigure.objects.select_related("country").prefetch_related("sources"),
+        "stated_link": Agreement.TargetLink.STATED.label,
+        "reported_link": Agreement.TargetLink.REPORTED.label,
         "last_updated": last_updated(),
     }
     return render(request, "tracker/target.html", context)
 
 
 def source_list(request):
-    sources = Source.objects.annotate(
-        commitment_count=count_of(Commitment.sources.through.objects, "source"),
-        agreement_count=count_of(Agreement.sources.through.objects, "source"),
+    sources = Source.objects.defer("archived_text").annotate(
+        commitment_count=count_of(
+            Commitment.sources.through.objects.filter(commitment__in=Commitment.objects.public()), "source"
+        ),
+        agreement_count=count_of(
+            Agreement.sources.through.objects.filter(agreement__in=Agreement.objects.public()), "source"
+        ),
         change_count=count_of(StatusChange.sources.through.objects, "source"),
         figure_count=count_of(ReportedFigure.sources.through.objects, "source"),
     )
@@ -56,11 +68,12 @@ def source_list(request):
 
 def source_detail(request, slug):
     source = get_object_or_404(
-        Source.objects.prefetch_related(
-            Prefetch("commitments", queryset=Commitment.objects.order_by("title")),
-            Prefetch("agreements", queryset=Agreement.objects.order_by("title")),
+        Source.objects.defer("archived_text").prefetch_related(
+            Prefetch("commitments", queryset=Commitment.objects.public().order_by("title")),
+            Prefetch("agreements", queryset=Agreement.objects.public().order_by("title")),
             Prefetch(
-                "status_changes", queryset=StatusChange.objects.select_related("commitment", "agreement")
+                "status_changes",
+                queryset=StatusChange.objects.public().select_related("commitment", "agreement"),
             ),
             "figures",
             "exchange_rates",
@@ -71,9 +84,23 @@ def source_detail(request, slug):
     return render(request, "tracker/source_detail.html", {"source": source})
 
 
+def source_copy(request, slug):
+    """Our archived copy of a source, as we hold it, for readers to check what we cite."""
+    source = get_object_or_404(Source.objects.exclude(archived_text=""), slug=slug)
+    return render(request, "tracker/source_copy.html", {"source": source})
+
+
 def change_list(request):
     changes = recent_changes(PAGE_SIZE * 4).prefetch_related("sources")
     return render(request, "tracker/change_list.html", {"changes": changes})
+
+
+def effective_line(change):
+    """When a step took effect, as the evidence allows (the feed's words, like the timeline's)."""
+    if change.effective_on is None:
+        return "Date it took effect unknown"
+    around = "around " if change.date_accuracy == DateAccuracy.APPROXIMATE else ""
+    return f"Took effect {around}{change.effective_on.day} {change.effective_on:%B %Y}"
 
 
 class StatusChangeFeed(Feed):
@@ -93,7 +120,7 @@ class StatusChangeFeed(Feed):
         return f"{change.subject}: {old}{change.new_status_label}"
 
     def item_description(self, change):
-        return f"Effective {change.effective_on:%d %B %Y}. {change.note}"
+        return f"{effective_line(change)}. {change.note}"
 
     def item_link(self, change):
         return f"{change.subject.get_absolute_url()}#change-{change.uid}"

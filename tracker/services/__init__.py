@@ -1,0 +1,30 @@
+"""Every write that matters goes through here: status changes with their history records,
+stale-edit checks, reviews and the fixture load. Callers (the admin, the CSV import, commands)
+map the problems these functions report to their own fields and messages."""
+
+from .editing import StaleEdit, changes_since, claim_version, current_version, mark_reviewed
+from .loading import FIXTURE_REASON, FixtureProblem, fixture_path, load_fixture
+from .status import (
+    change_status,
+    change_status_of_many,
+    needs_status_record,
+    save_record,
+    status_change_problems,
+)
+
+__all__ = [
+    "FIXTURE_REASON",
+    "FixtureProblem",
+    "StaleEdit",
+    "change_status",
+    "change_status_of_many",
+    "changes_since",
+    "claim_version",
+    "current_version",
+    "fixture_path",
+    "load_fixture",
+    "mark_reviewed",
+    "needs_status_record",
+    "save_record",
+    "status_change_problems",
+]

@@ -1,0 +1,125 @@
+"""Loading the summit's data from fixtures/: all or nothing, checked, with an audit record each."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core import serializers
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+
+from ..models import Source, StatusChange
+
+FIXTURE = "tokyo_summit"
+FIXTURE_REASON = f"Loaded from fixtures/{FIXTURE}.json"
+
+
+class FixtureProblem(Exception):
+    """The fixture cannot be loaded as it stands; the database was left as it was."""
+
+
+def fixture_path(name=FIXTURE):
+    for folder in settings.FIXTURE_DIRS:
+        path = Path(folder) / f"{name}.json"
+        if path.exists():
+            return path
+    raise FixtureProblem(f"No fixture {name}.json in {', '.join(map(str, settings.FIXTURE_DIRS))}.")
+
+
+def describe(record):
+    natural = record.get("fields", {}).get("slug") or record.get("fields", {}).get("uid") or "?"
+    return f"{record.get('model', '?')} “{natural}”"
+
+
+@transaction.atomic
+def load_fixture(path, *, reason):
+    """Create or update every record of the fixture at `path` (by natural key) and give each an
+    audit record with `reason`. Returns the number of records loaded. Raises FixtureProblem,
+    with the database unchanged, on anything it cannot load as it stands.
+
+    Records are validated field by field before saving, so a value the database would take on
+    SQLite but refuse on PostgreSQL (an over-long text, say) is refused on both.
+    """
+    try:
+        records = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FixtureProblem(f"{path} is not readable JSON: {exc}") from exc
+    if not isinstance(records, list):
+        raise FixtureProblem(f"{path} must hold a list of records.")
+    now = timezone.now()
+    loaded = []
+    deferred = []
+    try:
+        objects = serializers.deserialize("python", records, handle_forward_references=True)
+        for record, item in zip(records, objects, strict=True):
+            obj = item.object
+            keep_unlisted_values(obj, listed=set(record.get("fields", {})), now=now)
+            try:
+                obj.clean_fields()
+            except ValidationError as exc:
+                raise FixtureProblem(f"{describe(record)}: {format_errors(exc)}") from exc
+            obj.skip_history_when_saving = True  # one whole audit record per object, below
+            item.save()
+            if item.deferred_fields:
+                deferred.append(item)
+            loaded.append(obj)
+        for item in deferred:
+            item.save_deferred_fields()
+    except FixtureProblem:
+        raise
+    except (serializers.base.DeserializationError, ValidationError, IntegrityError, DatabaseError) as exc:
+        raise FixtureProblem(f"{path}: {exc}") from exc
+
+    check_status_evidence()
+    attach_archived_copies([obj for obj in loaded if isinstance(obj, Source)], Path(path).parent)
+    for obj in loaded:
+        del obj.skip_history_when_saving
+        obj._change_reason = reason
+        obj.save()  # an ordinary save: audited whole, timestamps real, derived values computed
+    return len(loaded)
+
+
+def keep_unlisted_values(obj, *, listed, now):
+    """Fields the fixture does not list keep what the database holds (an editor's review date,
+    the record's creation time); a reloaded record gets a new version, so an editor's form
+    opened before the reload is refused instead of overwriting it."""
+    model = type(obj)
+    unlisted = [f.attname for f in model._meta.concrete_fields if not f.primary_key and f.name not in listed]
+    current = model._default_manager.filter(pk=obj.pk).values(*unlisted).first() if obj.pk else None
+    if current:
+        for attname, value in current.items():
+            setattr(obj, attname, value)
+        if hasattr(obj, "version"):
+            obj.version = current.get("version", obj.version) + 1
+    for field in model._meta.concrete_fields:
+        automatic = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        if automatic and getattr(obj, field.attname) is None:
+            setattr(obj, field.attname, now)
+
+
+def format_errors(error):
+    return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
+
+
+def check_status_evidence():
+    """Every status record rests on a source, and not on an opinion piece alone."""
+    for change in StatusChange.objects.prefetch_related("sources").select_related("commitment", "agreement"):
+        sources = list(change.sources.all())
+        if not sources:
+            raise FixtureProblem(f"Status record {change.uid} ({change.subject}) cites no source.")
+        if all(source.is_opinion for source in sources):
+            raise FixtureProblem(
+                f"Status record {change.uid} ({change.subject}) rests on an opinion piece alone."
+            )
+
+
+def attach_archived_copies(sources, folder):
+    """Our archived copy of each source, read from the file it names beside the fixture."""
+    for source in sources:
+        if not source.archived_as:
+            continue
+        path = (folder / source.archived_as).resolve()
+        if folder.resolve() not in path.parents or not path.is_file():
+            raise FixtureProblem(f"Source “{source.slug}”: archived copy {source.archived_as} not found.")
+        source.archived_text = path.read_text(encoding="utf-8")

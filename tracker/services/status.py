@@ -1,0 +1,164 @@
+"""Status writes: every status a commitment or agreement takes is a dated, sourced history record.
+
+The rules live in `status_change_problems`, and every path that writes a status (the admin
+form, the bulk action, the CSV import, new records) goes through `change_status`.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Agreement, Commitment, DateAccuracy, StatusChange
+from .editing import claim_version
+
+# Problems are keyed by these codes; each caller maps them to its own fields.
+STATUS, EFFECTIVE_ON, DATE_ACCURACY, NOTE, SOURCES = (
+    "status",
+    "effective_on",
+    "date_accuracy",
+    "note",
+    "sources",
+)
+
+
+def needs_status_record(subject, new_status, old_status):
+    """Whether saving `subject` with `new_status` writes a history record.
+
+    A new agreement always starts its timeline; a new commitment only once it is assessed (an
+    unresearched commitment has no step to record); an existing record when its status changes.
+    """
+    if subject.pk is None:
+        return isinstance(subject, Agreement) or new_status != Commitment.Status.NOT_ASSESSED
+    return new_status != old_status
+
+
+def status_change_problems(
+    *, subject, new_status, effective_on, note, sources, date_accuracy=DateAccuracy.EXACT, today=None
+):
+    """Why a status change is not allowed, as {code: message}; empty when it is."""
+    today = today or timezone.localdate()
+    sources = list(sources or [])
+    problems = {}
+    if date_accuracy == DateAccuracy.UNKNOWN:
+        if effective_on:
+            problems[EFFECTIVE_ON] = "Leave the date blank when its accuracy is “unknown”."
+    elif not effective_on:
+        problems[EFFECTIVE_ON] = (
+            "Give the date the new status took effect, or set its accuracy to “unknown” if no source "
+            "gives it."
+        )
+    elif effective_on > today:
+        problems[EFFECTIVE_ON] = "The date a status took effect cannot be in the future."
+    if not note or not note.strip():
+        problems[NOTE] = "Explain the change of status in a note."
+    if not sources:
+        problems[SOURCES] = "Cite at least one source for the new status."
+    elif all(source.is_opinion for source in sources):
+        problems[SOURCES] = (
+            "An opinion piece cannot carry a status on its own: cite a news report, an official "
+            "document or an analysis as well."
+        )
+    if isinstance(subject, Commitment) and new_status == Commitment.Status.NOT_ACHIEVED:
+        if subject.target_date is None:
+            problems[STATUS] = "“Not achieved” needs a target date, and only once that date has passed."
+        elif subject.target_date >= today:
+            problems[STATUS] = (
+                f"“Not achieved” is allowed only after the target date ({subject.target_date:%d %B %Y}) "
+                "has passed."
+            )
+    if subject.pk and effective_on and EFFECTIVE_ON not in problems:
+        latest = (
+            subject.status_changes.exclude(effective_on=None)
+            .order_by("-effective_on")
+            .values_list("effective_on", flat=True)
+            .first()
+        )
+        if latest and effective_on < latest:
+            problems[EFFECTIVE_ON] = (
+                f"The latest recorded change took effect on {latest:%d %B %Y}; a new status cannot take "
+                "effect before it. To correct an earlier record, edit its note or sources."
+            )
+    return problems
+
+
+@transaction.atomic
+def change_status(
+    *, subject, new_status, effective_on, note, sources, date_accuracy=DateAccuracy.EXACT, user=None
+):
+    """Set a commitment's or agreement's status and record the step, both or neither.
+
+    `subject` is saved here (with any other pending edits on it), so its audit record and the
+    status-history record land in the same transaction. Raises ValidationError with the
+    problems keyed by code.
+    """
+    problems = status_change_problems(
+        subject=subject,
+        new_status=new_status,
+        effective_on=effective_on,
+        date_accuracy=date_accuracy,
+        note=note,
+        sources=sources,
+    )
+    if problems:
+        raise ValidationError(problems)
+    old_status = ""
+    if subject.pk:
+        old_status = (
+            type(subject).objects.filter(pk=subject.pk).values_list("status", flat=True).first() or ""
+        )
+        if not subject.status_changes.exists():
+            old_status = ""  # the first record of a timeline has no "before"
+    subject.status = new_status
+    subject.last_reviewed_on = timezone.localdate()
+    subject.save()
+    change = StatusChange.objects.create(
+        commitment=subject if isinstance(subject, Commitment) else None,
+        agreement=subject if isinstance(subject, Agreement) else None,
+        effective_on=effective_on or None,
+        date_accuracy=date_accuracy,
+        old_status=old_status,
+        new_status=new_status,
+        note=note.strip(),
+        recorded_by=user,
+    )
+    change.sources.set(sources)
+    return change
+
+
+@transaction.atomic
+def change_status_of_many(*, model, versions, new_status, effective_on, note, sources, date_accuracy, user):
+    """One status, date, note and sources for several records, one history record each; all or
+    nothing. `versions` maps each record's id to the version the editor selected."""
+    records = list(model.objects.filter(pk__in=versions).order_by("pk"))
+    if len(records) != len(versions):
+        raise ValidationError(
+            "Some of the selected items no longer exist; go back to the list and select again."
+        )
+    for record in records:
+        claim_version(record, versions[record.pk])
+        try:
+            change_status(
+                subject=record,
+                new_status=new_status,
+                effective_on=effective_on,
+                date_accuracy=date_accuracy,
+                note=note,
+                sources=sources,
+                user=user,
+            )
+        except ValidationError as error:
+            raise ValidationError(f"{record}: {' '.join(error.messages)}") from error
+    return records
+
+
+@transaction.atomic
+def save_record(*, subject, loaded_version, status_step=None, user=None):
+    """An editor's save of a commitment or agreement: a stale copy is refused (StaleEdit), and
+    a change of status is saved with its history record (`status_step`: the arguments of
+    change_status other than subject and user)."""
+    if subject.pk:
+        claim_version(subject, loaded_version)
+    if status_step:
+        return change_status(subject=subject, user=user, **status_step)
+    subject.save()
+    return None
