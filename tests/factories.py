@@ -23,6 +23,7 @@ def _slug(prefix):
 
 
 def make_source(**fields):
+    """A news report unless told otherwise (an opinion piece never carries a status alone)."""
     fields.setdefault("slug", _slug("source"))
     fields.setdefault("title", f"Test source {fields['slug']}")
     fields.setdefault("note", "Supports test facts.")
@@ -65,6 +66,7 @@ def make_agreement(*, amount=None, currency="", exactness="", countries=(), sect
     fields.setdefault("description", "A test agreement.")
     fields.setdefault("instrument", Agreement.Instrument.CONTRACT)
     fields.setdefault("signed_on", datetime.date(2025, 12, 20))
+    fields.setdefault("signed_on_accuracy", "exact" if fields["signed_on"] else "unknown")
     if amount is not None:
         amount = Decimal(amount)
         currency = currency or "JPY"

@@ -42,12 +42,61 @@ def test_status_change_without_date_note_or_source_is_refused(editor_client, sum
     response = post_change(editor_client, agreement, status="in_implementation")
     assert response.status_code == 200  # the form again
     assert form_errors(response) == {
-        "status_effective_on": ["Give the date the new status took effect."],
+        "status_effective_on": [
+            "Give the date the new status took effect, or set its accuracy to “unknown” if no source "
+            "gives it."
+        ],
         "status_note": ["Explain the change of status in a note."],
         "status_sources": ["Cite at least one source for the new status."],
     }
     agreement.refresh_from_db()
-    assert agreement.status == "signed" and agreement.status_changes.count() == 1
+    assert agreement.status == "reported" and agreement.status_changes.count() == 1
+
+
+def test_a_status_cannot_rest_on_an_opinion_piece_alone(editor_client, summit_data):
+    agreement = Agreement.objects.get(slug="smartmining-plus")
+    step = {
+        "status": "in_implementation",
+        "status_effective_on": datetime.date(2026, 3, 2),
+        "status_note": "x",
+    }
+    response = post_change(
+        editor_client, agreement, status_sources=source_ids("newsaz-opinion-agreements-by-country"), **step
+    )
+    assert "An opinion piece cannot carry a status on its own" in form_errors(response)["status_sources"][0]
+    sources = source_ids("newsaz-opinion-agreements-by-country", "initiative-and-proposals-report")
+    response = post_change(editor_client, agreement, status_sources=sources, **step)
+    assert response.status_code == 302, form_errors(response)
+
+
+def test_a_status_whose_date_no_source_gives_is_recorded_as_unknown(editor_client, summit_data):
+    agreement = Agreement.objects.get(slug="jogmec-critical-minerals-projects")
+    response = post_change(
+        editor_client,
+        agreement,
+        status="signed",
+        status_date_accuracy="unknown",
+        status_note="Reported signed; no date given.",
+        status_sources=source_ids("summit-overview-2025-12-25"),
+    )
+    assert response.status_code == 302, form_errors(response)
+    step = agreement.status_changes.latest()
+    assert (step.effective_on, step.date_accuracy, step.old_status) == (None, "unknown", "reported")
+    page = Client().get(agreement.get_absolute_url()).content.decode()
+    # The page says the date is unknown and when the step was first reported (the source's date).
+    assert 'Date unknown; first reported <time datetime="2025-12-25">25 December 2025</time>' in page
+    response = post_change(
+        editor_client,
+        agreement,
+        status="in_implementation",
+        status_effective_on=datetime.date(2026, 3, 2),
+        status_date_accuracy="unknown",
+        status_note="x",
+        status_sources=source_ids("summit-overview-2025-12-25"),
+    )
+    assert form_errors(response)["status_effective_on"] == [
+        "Leave the date blank when its accuracy is “unknown”."
+    ]
 
 
 def test_status_change_writes_one_history_record_and_shows_on_the_public_timeline(
@@ -59,6 +108,7 @@ def test_status_change_writes_one_history_record_and_shows_on_the_public_timelin
         agreement,
         status="in_implementation",
         status_effective_on=datetime.date(2026, 3, 2),
+        status_date_accuracy="exact",
         status_note="Field work reported under way.",
         status_sources=source_ids("initiative-and-proposals-report"),
     )
@@ -67,7 +117,7 @@ def test_status_change_writes_one_history_record_and_shows_on_the_public_timelin
     assert agreement.status == "in_implementation"
     latest = agreement.status_changes.latest()
     assert (latest.old_status, latest.new_status, latest.effective_on) == (
-        "signed",
+        "reported",
         "in_implementation",
         datetime.date(2026, 3, 2),
     )
@@ -82,7 +132,7 @@ def test_status_change_writes_one_history_record_and_shows_on_the_public_timelin
 
 
 def test_a_status_cannot_take_effect_before_the_latest_one(editor_client, summit_data):
-    agreement = Agreement.objects.get(slug="smartmining-plus")
+    agreement = Agreement.objects.get(slug="uzbekistan-japan-summit-package")  # around 20 Dec 2025
     response = post_change(
         editor_client,
         agreement,
@@ -134,7 +184,8 @@ def test_new_agreement_starts_its_timeline(editor_client, summit_data):
         instrument="mou",
         status="signed",
         signed_on=datetime.date(2026, 2, 1),
-        counts_toward_target=True,
+        signed_on_accuracy="exact",
+        target_link="reported",
         sources=source_ids("summit-overview-2025-12-25"),
         status_effective_on=datetime.date(2026, 2, 1),
         status_note="Signed in Astana.",
@@ -145,6 +196,18 @@ def test_new_agreement_starts_its_timeline(editor_client, summit_data):
     assert response.status_code == 302, form_errors(response)
     created = Agreement.objects.get(slug="new-mou")
     assert [change.new_status for change in created.status_changes.all()] == ["signed"]
+    assert created.yen_value is None and created.version == 1
+
+
+def test_a_value_saved_in_the_admin_gets_its_yen_figure(editor_client, summit_data):
+    agreement = Agreement.objects.get(slug="sojitz-medical-centre")
+    response = post_change(
+        editor_client, agreement, amount="3", currency="USD", value_exactness="lower_bound"
+    )
+    assert response.status_code == 302, form_errors(response)
+    agreement.refresh_from_db()
+    # No signing date: the newest USD rate (¥157.894736), and a lower bound rounds down.
+    assert agreement.yen_value == 473 and agreement.yen_rate.currency == "USD"
 
 
 # Bulk action
@@ -156,6 +219,7 @@ def bulk_post(client, model, records, **fields):
     intermediate = client.post(url, selection)
     assert intermediate.status_code == 200
     versions = intermediate.context["form"]["versions"].value()
+    fields.setdefault("date_accuracy", "exact")
     return client.post(
         url, {**selection, "apply": "1", "versions": versions, **fields}, follow=True
     ), versions
@@ -223,6 +287,7 @@ def test_bulk_status_change_on_a_stale_selection_is_refused(editor_client, summi
             "versions": versions,
             "new_status": "completed",
             "effective_on": str(TODAY),
+            "date_accuracy": "exact",
             "note": "Done.",
             "sources": source_ids("summit-overview-2025-12-25"),
         },
@@ -309,7 +374,7 @@ def test_loaded_fixtures_have_audit_records(summit_data):
 
 
 def test_correcting_a_status_record_is_audited(editor_client, editor, summit_data):
-    change = Agreement.objects.get(slug="smartmining-plus").status_changes.get()
+    change = Agreement.objects.get(slug="uzbekistan-japan-summit-package").status_changes.get()
     page = editor_client.get(change_url(change))
     response = editor_client.post(
         change_url(change), form_data(page, note="Described at the summit as launched.")
@@ -324,10 +389,26 @@ def test_correcting_a_status_record_is_audited(editor_client, editor, summit_dat
 
 def test_history_page_shows_a_readable_diff(editor_client, summit_data):
     agreement = Agreement.objects.get(slug="smartmining-plus")
-    post_change(editor_client, agreement, value_note="No value reported yet.")
-    html = editor_client.get(reverse("admin:tracker_agreement_history", args=[agreement.pk])).content.decode()
-    assert "No value reported yet." in html and "editor" in html
-    assert "Revert" not in html  # reverting would bypass the dated, sourced status record
+    post_change(editor_client, agreement, value_as_reported="No value reported yet.")
+    response = editor_client.get(reverse("admin:tracker_agreement_history", args=[agreement.pk]))
+    html = response.content.decode()
+    assert "No value reported yet." in html
+    newest = response.context["page_obj"].object_list[0]
+    assert newest.history_user.username == "editor" and newest.value_as_reported == "No value reported yet."
+
+
+def test_reverting_from_the_history_is_refused(editor_client, summit_data):
+    """A revert would change a status without its dated, sourced record."""
+    agreement = Agreement.objects.get(slug="smartmining-plus")
+    post_change(editor_client, agreement, title="Renamed")
+    first = agreement.history.earliest()
+    url = reverse("admin:tracker_agreement_simple_history", args=[agreement.pk, first.history_id])
+    page = editor_client.get(url)
+    assert page.status_code == 200 and page.context["revert_disabled"]
+    assert 'value="Revert"' not in page.content.decode()
+    data = {"title": first.title, "loaded_version": str(first.version), "_save": "Revert"}
+    assert editor_client.post(url, data).status_code == 403
+    assert Agreement.objects.get(pk=agreement.pk).title == "Renamed"
 
 
 # Import and export
@@ -339,6 +420,16 @@ SAMPLE = Path(__file__).resolve().parent.parent / "README.md"
 def readme_sample_csv():
     text = SAMPLE.read_text(encoding="utf-8")
     return re.search(r"```csv\n(.*?)```", text, re.S).group(1)
+
+
+def make_example_source():
+    """The made-up source the README's sample cites, so the sample can never pass for real data."""
+    return Source.objects.create(
+        slug="example-source-not-real",
+        title="Example source (not real)",
+        kind="other",
+        note="For the sample.",
+    )
 
 
 def import_csv(client, text):
@@ -355,6 +446,7 @@ def confirm_import(client, preview):
 
 
 def test_sample_csv_in_the_readme_imports_cleanly(editor_client, editor, summit_data):
+    make_example_source()
     before = Agreement.objects.count()
     rows = list(csv.DictReader(io.StringIO(readme_sample_csv())))
     preview = import_csv(editor_client, readme_sample_csv())
@@ -373,9 +465,10 @@ def test_sample_csv_in_the_readme_imports_cleanly(editor_client, editor, summit_
 
 
 def test_a_file_with_a_bad_row_imports_nothing_and_names_each_error(editor_client, summit_data):
+    make_example_source()
     good = readme_sample_csv().splitlines()
     bad_status = good[1].replace(",signed,", ",finished,", 1)
-    bad_source = good[2].replace("summit-overview-2025-12-25", "no-such-source")
+    bad_source = good[2].replace("example-source-not-real", "no-such-source")
     text = "\n".join([good[0], bad_status, bad_source]) + "\n"
     before = Agreement.objects.count()
     preview = import_csv(editor_client, text)
@@ -389,7 +482,7 @@ def test_a_file_with_a_bad_row_imports_nothing_and_names_each_error(editor_clien
 
 
 def test_admin_export_follows_the_list_filters(editor_client, summit_data):
-    url = reverse("admin:tracker_agreement_export") + "?status__exact=in_preparation"
+    url = reverse("admin:tracker_agreement_export") + "?status__exact=reported"
     page = editor_client.get(url)
     assert page.status_code == 200
     form = page.context["form"]
@@ -398,7 +491,13 @@ def test_admin_export_follows_the_list_filters(editor_client, summit_data):
     response = editor_client.post(url, data)
     assert response.status_code == 200, getattr(response, "context", {}) and response.context["form"].errors
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert [row["slug"] for row in rows] == ["tashkent-international-airport"]
+    assert {row["slug"] for row in rows} == {
+        "jogmec-critical-minerals-projects",
+        "smartmining-plus",
+        "sojitz-medical-centre",
+        "tashkent-international-airport",
+        "toyota-tsusho-it-infrastructure",
+    }
 
 
 # Editor conveniences
@@ -413,7 +512,11 @@ def test_needs_attention_filters(editor_client, summit_data):
     Agreement.objects.filter(slug="smartmining-plus").update(last_reviewed_on=TODAY)
     assert editor_client.get(url, {"attention": "stale"}).context["cl"].result_count == 10
     commitments = reverse("admin:tracker_commitment_changelist")
-    assert editor_client.get(commitments, {"attention": "unassessed"}).context["cl"].result_count == 49
+    assert editor_client.get(commitments, {"attention": "unassessed"}).context["cl"].result_count == 53
+    no_source = editor_client.get(url, {"attention": "no_source"}).context["cl"].result_count
+    assert no_source == 0
+    Agreement.objects.get(slug="smartmining-plus").sources.clear()
+    assert editor_client.get(url, {"attention": "no_source"}).context["cl"].result_count == 1
 
 
 def test_list_pages_show_status_badges_and_view_on_site(editor_client, summit_data):
@@ -422,3 +525,93 @@ def test_list_pages_show_status_badges_and_view_on_site(editor_client, summit_da
     agreement = Agreement.objects.get(slug="smartmining-plus")
     page = editor_client.get(change_url(agreement)).content.decode()
     assert "View on site" in page
+
+
+def test_mark_reviewed_records_the_review_and_checks_versions(editor_client, summit_data, make_staff):
+    records = list(Agreement.objects.filter(slug__in=["sojitz-medical-centre", "smartmining-plus"]))
+    url = reverse("admin:tracker_agreement_changelist")
+    selection = {"action": "mark_reviewed_today", "_selected_action": [str(r.pk) for r in records]}
+    versions = editor_client.post(url, selection).context["form"]["versions"].value()
+    other = Client()
+    other.force_login(make_staff("other", "Editor"))
+    post_change(other, records[1], title="Renamed meanwhile")
+    refused = editor_client.post(url, {**selection, "apply": "1", "versions": versions}, follow=True)
+    assert "Nothing was changed." in refused.content.decode()
+    assert not Agreement.objects.filter(last_reviewed_on=TODAY).exists()
+    # From a fresh selection: only the review date and version change.
+    before = {
+        r.pk: (r.title, r.status, r.version) for r in Agreement.objects.filter(pk__in=[r.pk for r in records])
+    }
+    versions = editor_client.post(url, selection).context["form"]["versions"].value()
+    done = editor_client.post(url, {**selection, "apply": "1", "versions": versions}, follow=True)
+    assert "2 item(s) marked as reviewed today." in done.content.decode()
+    for record in Agreement.objects.filter(pk__in=before):
+        title, status, version = before[record.pk]
+        assert (record.title, record.status, record.version, record.last_reviewed_on) == (
+            title,
+            status,
+            version + 1,
+            TODAY,
+        )
+        assert record.history.latest().history_user.username == "editor"
+
+
+def test_import_cannot_change_a_status_or_date_one_in_the_future(editor_client, summit_data):
+    make_example_source()
+    header = readme_sample_csv().splitlines()[0]
+    existing = Agreement.objects.get(slug="smartmining-plus")
+    columns = header.split(",")
+    row = dict.fromkeys(columns, "")
+    row.update(
+        slug=existing.slug,
+        title=existing.title,
+        description="x",
+        instrument="project",
+        status="completed",
+        signed_on_accuracy="unknown",
+        target_link="reported",
+        is_aggregate="0",
+        sources="initiative-and-proposals-report",
+        is_synthetic="0",
+    )
+    future = dict(
+        row, slug="example-future", status="signed", signed_on="2031-01-01", signed_on_accuracy="exact"
+    )
+    future["sources"] = "example-source-not-real"
+    text = "\n".join([header, ",".join(row[c] for c in columns), ",".join(future[c] for c in columns)]) + "\n"
+    preview = import_csv(editor_client, text)
+    html = preview.content.decode()
+    assert "change a status with the status form" in html
+    assert "The date a status took effect cannot be in the future." in html
+    assert not Agreement.objects.filter(slug="example-future").exists()
+    assert Agreement.objects.get(slug="smartmining-plus").status == "reported"
+
+
+def test_a_save_that_loses_the_race_after_the_form_check_is_refused(editor_client, summit_data, monkeypatch):
+    """Both editors passed the form's check; the conditional UPDATE lets only one save."""
+    agreement = Agreement.objects.get(slug="sojitz-medical-centre")
+    page = editor_client.get(change_url(agreement))
+    data = form_data(page, title="Lost the race")
+    Agreement.objects.filter(pk=agreement.pk).update(version=agreement.version + 1)  # the other save
+    # The form still sees the old version, as it would in the instant between check and save.
+    monkeypatch.setattr("tracker.admin.forms.current_version", lambda subject: agreement.version)
+    response = editor_client.post(change_url(agreement), data, follow=True)
+    assert "Nothing was saved." in response.content.decode()
+    assert Agreement.objects.get(pk=agreement.pk).title == "Multidisciplinary medical centre by Sojitz"
+
+
+def test_a_stale_exchange_rate_edit_is_refused(summit_data, make_staff):
+    """Rates move the headline figure: a second editor's stale copy cannot overwrite one."""
+    from tracker.models import ExchangeRate
+
+    first, second = Client(), Client()
+    first.force_login(make_staff("alice", "Editor"))
+    second.force_login(make_staff("bob", "Editor"))
+    rate = ExchangeRate.objects.get(currency="USD")
+    page_first, page_second = first.get(change_url(rate)), second.get(change_url(rate))
+    assert first.post(change_url(rate), form_data(page_first, rate_to_jpy="150")).status_code == 302
+    stale = second.post(change_url(rate), form_data(page_second, rate_to_jpy="160"))
+    assert "alice saved this exchange rate" in " ".join(stale.context["adminform"].form.non_field_errors())
+    assert ExchangeRate.objects.get(pk=rate.pk).rate_to_jpy == 150
+    # The stored yen figures follow the saved rate at once.
+    assert Agreement.objects.get(slug="kazakhstan-japan-summit-package").yen_value == 450_000_000_000

@@ -1,20 +1,36 @@
 from django.urls import reverse
 
+from tests.factories import make_agreement
 
-def test_home_shows_target_progress_from_the_fixtures(client, summit_data):
-    response = client.get(reverse("tracker:home"))
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "<strong>¥2.21 trillion</strong>" in html
-    assert "of ¥3.00 trillion" in html
-    assert "≥ 73.7%" in html  # the total is a lower bound, so the share is too
-    assert "1 USD = ¥157.894737 (20 Dec 2025)" in html
+
+def test_home_headline_keeps_stated_and_reported_apart(client, summit_data):
+    html = client.get(reverse("tracker:home")).content.decode()
+    # Nothing is stated by a source to be under the Initiative…
+    assert "Stated by a source to be under the Initiative" in html
+    assert "<strong>¥0</strong>" in html and "0.0% of ¥3 trillion" in html
+    # …and the Uzbek and Kazakh deals are reported only, as lower bounds rounded down (73.68…%).
+    assert "Reported around the summit, not confirmed as part of it" in html
+    assert "<strong>at least ¥2.21 trillion</strong>" in html
+    assert "at least 73.6% of ¥3 trillion, if it all were" in html
+    assert "73.7%" not in html
+    assert "1 USD = ¥157.894736 (20 Dec 2025)" in html
     assert "9 agreements not counted" in html
-    assert "reached by" in html  # the pace projection
-    assert response.context["commitment_statuses"][0] == ("not_assessed", "Not yet assessed", 49)
+    # One day's announcements are not a pace.
+    assert "not enough dated, confirmed figures to project" in html
+    assert "reached by" not in html
+
+
+def test_home_says_what_the_tracker_holds(client, summit_data):
+    response = client.get(reverse("tracker:home"))
+    html = response.content.decode()
+    assert "53 commitment records (45 distinct pledges)" in html
+    assert "The sources report more than 150 documents signed" in html
+    assert "every commitment" not in html.lower()
+    assert response.context["commitment_statuses"][0] == ("not_assessed", "Not yet assessed", 53)
     assert {value: count for value, _label, count in response.context["agreement_statuses"]} == {
-        "signed": 10,
-        "in_preparation": 1,
+        "reported": 5,
+        "signed": 6,
+        "in_preparation": 0,
         "financing_committed": 0,
         "in_implementation": 0,
         "completed": 0,
@@ -22,6 +38,14 @@ def test_home_shows_target_progress_from_the_fixtures(client, summit_data):
         "cancelled": 0,
         "terminated_early": 0,
     }
+
+
+def test_synthetic_records_never_reach_the_public_figures(client, summit_data):
+    make_agreement(slug="made-up", title="Example: made up", amount="900000000000", is_synthetic=True)
+    response = client.get(reverse("tracker:home"))
+    html = response.content.decode()
+    assert "<strong>at least ¥2.21 trillion</strong>" in html and "Example: made up" not in html
+    assert client.get("/agreements/made-up/").status_code == 404
 
 
 def test_home_links_editors_to_the_admin(client, summit_data):

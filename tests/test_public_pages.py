@@ -102,13 +102,16 @@ def test_agreement_list_value_range_is_in_yen(client, summit_data):
     # The Kazakh package is ≥ $3bn ≈ ¥474bn; the Uzbek one ≥ $11bn ≈ ¥1.74tn.
     response = client.get("/agreements/", {"min_yen": "400000000000", "max_yen": "500000000000"})
     assert [a.slug for a in response.context["page"]] == ["kazakhstan-japan-summit-package"]
-    response = client.get("/agreements/", {"counts": "false"})
-    assert [a.slug for a in response.context["page"]] == ["tashkent-international-airport"]
+    response = client.get("/agreements/", {"target_link": "stated"})
+    assert [a.slug for a in response.context["page"]] == []  # no source places one under the Initiative
+    response = client.get("/agreements/", {"target_link": "reported"})
+    assert response.context["page"].paginator.count == 11
 
 
 def test_commitment_list_filters(client, summit_data):
     response = client.get("/commitments/", {"origin": "leader_proposal", "country": "kazakhstan"})
-    assert response.context["page"].paginator.count == 6
+    # Tokayev's six, and the Uzbek president's proposals for the whole region.
+    assert response.context["page"].paginator.count == 6 + 7
     response = client.get("/commitments/", {"priority_area": "connectivity", "q": "corridor"})
     assert {c.slug for c in response.context["page"]} == {
         "initiative-middle-corridor",
@@ -152,7 +155,10 @@ def test_csv_export_follows_the_filters(client, summit_data):
         "USD",
         "lower_bound",
     )
-    assert package["value_in_yen"] == "473684211000"
+    assert package["value_in_yen"] == "473684208000"  # 3e9 × 157.894736, a lower bound
+    assert package["value_reading"].startswith("Our reading: US dollars.")
+    assert package["target_link"] == "reported"
+    assert (package["signed_on"], package["signed_on_accuracy"]) == ("2025-12-20", "approximate")
 
 
 def test_export_pairs_each_party_with_its_own_role(client, summit_data):
@@ -160,38 +166,91 @@ def test_export_pairs_each_party_with_its_own_role(client, summit_data):
     solar = next(row for row in rows if row["slug"] == "uzbekistan-solar-power-plants")
     assert set(solar["parties"].split("; ")) == {
         "Chubu Electric Power (Implementer)",
-        "Japan Bank for International Cooperation (Financier)",
-        "Nippon Export and Investment Insurance (Insurer)",
+        "Japan Bank for International Cooperation (Supporter (kind of support not stated))",
+        "Nippon Export and Investment Insurance (Supporter (kind of support not stated))",
         "Shikoku Electric Power (Implementer)",
         "Sumitomo (Implementer)",
         "Uzbekistan (Host country)",
     }
     assert solar["sectors"] == "Renewable energy" and solar["part_of"] == "uzbekistan-japan-summit-package"
+    assert solar["part_of_basis"] == "inferred"
 
 
 def test_json_export_of_commitments(client, summit_data):
     response = client.get("/commitments.json", {"origin": "summit_outcome"})
     rows = json.loads(response.content)
-    assert {row["slug"] for row in rows} == {
-        "next-summit-in-kazakhstan",
-        "investment-climate-for-japanese-companies",
-    }
+    assert {row["slug"] for row in rows} == {"next-summit-in-kazakhstan"}
+    assert rows[0]["origin"] == "Agreed by the leaders at the summit"
     assert all(row["status"] == "not_assessed" for row in rows)
+    rows = json.loads(client.get("/commitments.json", {"origin": "ca_leaders"}).content)
+    assert [row["slug"] for row in rows] == ["investment-climate-for-japanese-companies"]
+    echo = json.loads(client.get("/commitments.json", {"q": "Trans-Caspian"}).content)
+    assert {row["slug"]: row["same_pledge_as"] for row in echo}[
+        "kz-middle-corridor"
+    ] == "declaration-middle-corridor"
 
 
 def test_detail_page_shows_value_in_both_currencies_and_its_timeline(client, summit_data):
     html = client.get("/agreements/uzbekistan-japan-summit-package/").content.decode()
-    assert "at least 11,000,000,000 USD" in html
-    assert "at least ¥1,736,842,107,000" in html
-    assert "at 1 USD = ¥157.894737 of 20 Dec 2025" in html
-    assert "Counted: ¥1,736,842,107,000" in html
-    assert "Reported signed at the summit." in html  # the timeline entry
-    assert "Two solar power plants in Uzbekistan" in html  # an itemized part
+    # The source's words, unchanged, and our reading of them, marked as ours with the reason.
+    assert "“valued at over --11 billion” (the currency sign is missing in our copy)" in html
+    assert 'at least 11,000,000,000 USD <span class="tag">our reading</span>' in html
+    assert "Our reading: US dollars." in html
+    assert "$11" not in html
+    assert "at least ¥1,736,842,096,000" in html
+    assert "at 1 USD = ¥157.894736 of 20 Dec 2025" in html
+    assert "Counted in the reported, not confirmed figure: at least ¥1,736,842,096,000" in html
+    assert "Reported around the summit; not confirmed as part of the Initiative" in html
+    assert "Reported signed on the sidelines of the summit of 20 December 2025." in html  # timeline
+    assert '<time datetime="2025-12-20">around 20 December 2025</time>' in html
+    assert "Two solar power plants in Uzbekistan" in html  # an itemized part…
+    assert (
+        'Two solar power plants in Uzbekistan</a> <span class="tag">our inference</span>' in html
+    )  # …inferred
+
+
+def test_a_step_no_source_dates_shows_when_it_was_first_reported(client, summit_data):
+    html = client.get("/agreements/smartmining-plus/").content.decode()
+    assert '<time datetime="2025-12-20"' not in html  # no source dates it
+    assert "Date unknown; first reported in an undated source</p>" in html
+    assert "Not reported as signed" in html
+
+
+def test_one_figure_reads_the_same_everywhere(client, summit_data):
+    """For each exactness: the page, the CSV, the JSON and compute_progress give one figure."""
+    import datetime
+    from decimal import Decimal
+
+    from tracker.models import Target
+    from tracker.progress import compute_progress
+
+    cases = {
+        "lower": ("lower_bound", "at least ¥473", "473"),  # 473.684208 rounded down
+        "about": ("approximate", "about ¥474", "474"),  # rounded half to even
+        "exact": ("exact", "¥474", "474"),
+    }
+    for slug, (exactness, _words, _whole) in cases.items():
+        make_agreement(slug=slug, amount="3", currency="USD", exactness=exactness, target_link="stated")
+    rows = {
+        row["slug"]: row
+        for row in csv.DictReader(io.StringIO(client.get("/agreements.csv").content.decode()))
+    }
+    data = {row["slug"]: row for row in json.loads(client.get("/agreements.json").content)}
+    lines = {
+        line.agreement.slug: line
+        for line in compute_progress(target=Target.objects.get(), on_date=datetime.date(2026, 6, 1)).counted
+    }
+    for slug, (_exactness, words, whole) in cases.items():
+        page = client.get(f"/agreements/{slug}/").content.decode()
+        assert f"<dt>In yen</dt><dd>{words} " in page
+        assert rows[slug]["value_in_yen"] == whole
+        assert Decimal(data[slug]["value_in_yen"]) == Decimal(whole)
+        assert lines[slug].yen == Decimal(whole)
 
 
 def test_country_list_counts_each_agreement_once(client, summit_data):
     countries = {country.slug: country for country in client.get("/countries/").context["countries"]}
-    assert (countries["uzbekistan"].agreement_count, countries["uzbekistan"].commitment_count) == (3, 42)
+    assert (countries["uzbekistan"].agreement_count, countries["uzbekistan"].commitment_count) == (3, 47)
     assert countries["japan"].agreement_count == 6  # the five country packages and SmartMining Plus
     assert countries["turkmenistan"].agreement_count == 1
 
@@ -200,14 +259,15 @@ def test_country_page(client, summit_data):
     html = client.get("/countries/kazakhstan/").content.decode()
     assert "President Kassym-Jomart Tokayev" in html
     assert "Host of the Second Central Asia + Japan Dialogue Summit (date not yet announced)" in html
-    assert "at least ¥473.68 billion" in html
+    assert "at least ¥473.68 billion" in html  # 473,684,208,000 rounded down
 
 
 def test_target_page_lists_exclusions_and_rates(client, summit_data):
     html = client.get("/target/").content.decode()
-    assert "Not a business project under the target (1)" in html
-    assert "No value stated (8)" in html
-    assert "167.597765" in html and "157.894737" in html
+    assert "No value stated (9)" in html
+    assert "167.597765" in html and "157.894736" in html
+    assert "Two figures, never added together." in html  # the methodology states the rule
+    assert "One day's announcements are not a pace" in html
 
 
 def test_source_page_lists_what_cites_it(client, summit_data):
@@ -241,7 +301,7 @@ def test_sitemap_lists_resolvable_pages(client, summit_data):
         urlsplit(loc.text).path for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
     ]
     assert "/agreements/smartmining-plus/" in locations and "/countries/japan/" in locations
-    assert len(locations) == 10 + 49 + 11 + 15 + 3 + 22 + 5
+    assert len(locations) == 10 + 53 + 11 + 15 + 3 + 22 + 5
     for path in locations[:40]:
         assert client.get(path).status_code == 200, path
 
@@ -297,7 +357,8 @@ def test_editor_text_is_always_inert(client, summit_data):
         slug="hostile-agreement",
         title=HOSTILE,
         description=HOSTILE,
-        value_note=HOSTILE,
+        value_as_reported=HOSTILE,
+        value_reading=HOSTILE,
         amount="5",
         exactness="exact",
     )
@@ -382,7 +443,7 @@ HOSTILE_QUERIES = [
     "page=0",
     "page=99999999999999999999999999",
     "page=%00",
-    "counts=maybe",
+    "target_link=maybe",
     "origin=" + "x" * 5000,
     "q=" + "%F0%9F%98%80" * 300,
     "q=%ff%fe",
@@ -398,7 +459,9 @@ def test_no_query_string_causes_a_server_error(client, summit_data, query):
             assert b"invalid filter" in response.content  # the reason, never the data
 
 
-def test_synthetic_records_are_labelled(client, summit_data):
+def test_synthetic_records_are_labelled(client, summit_data, settings):
     make_agreement(slug="synthetic-one", title="Generated", is_synthetic=True)
+    assert client.get("/agreements/synthetic-one/").status_code == 404  # never shown as real
+    settings.SHOW_SYNTHETIC_RECORDS = True  # a test or benchmark database may show them, labelled
     html = client.get("/agreements/synthetic-one/").content.decode()
-    assert "synthetic test record" in html
+    assert "synthetic test record" in html and "This copy of the tracker shows synthetic test records" in html

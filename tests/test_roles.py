@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import EDITOR_PASSWORD
-from tracker.models import Agreement, Commitment, Source, StatusChange
+from tracker.models import Agreement, Source, StatusChange
 
 EDITED = {
     "commitment",
@@ -181,6 +181,23 @@ def test_failures_spread_over_more_than_15_minutes_do_not_lock(client, editor):
     assert sign_in(client).status_code == 302
 
 
-def test_no_default_accounts_exist(db):
+def test_set_up_creates_no_account(db):
+    """Migrating (with its role sync) and loading the data, as `make run` does, adds no user."""
+    call_command("migrate", verbosity=0)
+    call_command("load_summit_data", verbosity=0)
+    assert Source.objects.exists() and Agreement.objects.exists()
     assert not User.objects.exists()
-    assert Source.objects.count() == 0 and Commitment.objects.count() == 0 and Agreement.objects.count() == 0
+
+
+def test_administrators_get_the_permissions_of_models_added_later(db):
+    """The roles follow the models at every migrate, not a snapshot taken by one migration."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    administrator = Group.objects.get(name="Administrator")
+    assert set(administrator.permissions.all()) == set(Permission.objects.all())
+    later = ContentType.objects.create(app_label="tracker", model="modeladdedlater")
+    added = Permission.objects.create(codename="change_modeladdedlater", name="x", content_type=later)
+    call_command("migrate", verbosity=0)
+    assert administrator.permissions.filter(pk=added.pk).exists()
+    assert not Group.objects.get(name="Editor").permissions.filter(pk=added.pk).exists()

@@ -4,9 +4,9 @@ history page as a field-by-field diff."""
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import (
+    Agreement,
     Chapter,
     ExchangeRate,
     Leader,
@@ -18,7 +18,9 @@ from ..models import (
     Summit,
     Target,
 )
+from ..money import refresh_yen_values
 from . import records  # noqa: F401  (registers commitments, agreements and status changes)
+from .base import AuditedAdmin, VersionedAdmin
 
 admin.site.site_header = "CA+JAD summit tracker: editors"
 admin.site.site_title = "Summit tracker admin"
@@ -27,16 +29,17 @@ admin.site.site_url = "/"
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(VersionedAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "publisher", "kind", "published_on", "date_note"]
     list_filter = ["kind"]
     search_fields = ["title", "publisher", "note", "slug"]
+    exclude = ["archived_text"]  # loaded from the archived file, not typed
     prepopulated_fields = {"slug": ["title"]}
 
 
 @admin.register(Party)
-class PartyAdmin(SimpleHistoryAdmin):
+class PartyAdmin(AuditedAdmin):
     list_display = ["name", "short_name", "kind", "iso_code", "based_in"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "iso_code", "slug"]
@@ -46,7 +49,7 @@ class PartyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Leader)
-class LeaderAdmin(SimpleHistoryAdmin):
+class LeaderAdmin(AuditedAdmin):
     list_display = ["name", "title", "country"]
     search_fields = ["name", "country__name"]
     autocomplete_fields = ["country", "sources"]
@@ -54,7 +57,7 @@ class LeaderAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Summit)
-class SummitAdmin(SimpleHistoryAdmin):
+class SummitAdmin(AuditedAdmin):
     list_display = ["name", "number", "host", "city", "held_on"]
     search_fields = ["name"]
     autocomplete_fields = ["host", "leaders", "sources"]
@@ -62,14 +65,14 @@ class SummitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PriorityArea)
-class PriorityAreaAdmin(SimpleHistoryAdmin):
+class PriorityAreaAdmin(AuditedAdmin):
     list_display = ["name", "order"]
     search_fields = ["name"]
     autocomplete_fields = ["sources"]
 
 
 @admin.register(Chapter)
-class ChapterAdmin(SimpleHistoryAdmin):
+class ChapterAdmin(AuditedAdmin):
     list_display = ["number", "title", "priority_area"]
     search_fields = ["title"]
     autocomplete_fields = ["sources"]
@@ -77,7 +80,7 @@ class ChapterAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(SimpleHistoryAdmin):
+class SectorAdmin(AuditedAdmin):
     list_display = ["name", "agreement_count"]
     search_fields = ["name"]
 
@@ -90,22 +93,27 @@ class SectorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(AuditedAdmin):
     list_display = ["name", "amount", "currency", "starts_on", "duration_years"]
     autocomplete_fields = ["sources"]
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(SimpleHistoryAdmin):
+class ExchangeRateAdmin(VersionedAdmin):
     list_display = ["currency", "rate_to_jpy", "effective_on", "source"]
     list_filter = ["currency"]
     search_fields = ["currency", "note"]
     autocomplete_fields = ["source"]
     list_select_related = ["source"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The stored yen figures of values in this currency follow the new rate at once.
+        refresh_yen_values(Agreement.objects.filter(currency=obj.currency))
+
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(SimpleHistoryAdmin):
+class ReportedFigureAdmin(AuditedAdmin):
     list_display = ["label", "value", "upper_value", "unit", "exactness", "country"]
     list_filter = ["exactness", "unit"]
     search_fields = ["label", "note"]

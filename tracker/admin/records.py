@@ -2,15 +2,14 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from import_export.admin import ImportExportMixin
-from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Agreement, AgreementParty, Commitment, StatusChange
 from ..services import StaleEdit, change_status_of_many, mark_reviewed, save_record
 from ..templatetags.tracker_format import qualified_money
+from .base import AuditedAdmin, VersionedAdmin
 from .filters import AgreementAreaFilter, AgreementCountryFilter, NeedsAttentionFilter
 from .forms import (
     STATUS_FIELDS,
@@ -54,7 +53,7 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
-class TrackedRecordAdmin(SimpleHistoryAdmin):
+class TrackedRecordAdmin(VersionedAdmin):
     form = TrackedRecordForm
     inlines = [StatusChangeInline]
     actions = ["change_status_of_selected", "mark_reviewed_today"]
@@ -94,18 +93,6 @@ class TrackedRecordAdmin(SimpleHistoryAdmin):
             status_step=form.status_step() if form.status_changing else None,
             user=request.user,
         )
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except StaleEdit as stale:
-            # Lost the race between the form's check and the save: the transaction rolled back.
-            self.message_user(
-                request,
-                describe_changes(stale.subject, stale.changes) + " Nothing was saved.",
-                messages.ERROR,
-            )
-            return HttpResponseRedirect(request.path)
 
     def confirmation_page(self, request, records, form, *, action, title, button, help_text):
         context = {
@@ -246,7 +233,7 @@ class AgreementAdmin(ImportExportMixin, TrackedRecordAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(SimpleHistoryAdmin):
+class StatusChangeAdmin(AuditedAdmin):
     """Editors correct a record's note or sources here; its date and statuses stay as recorded."""
 
     list_display = ["__str__", "effective_on", "new_status", "recorded_by", "recorded_at"]

@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name='statuschange',
-            options={'ordering': [models.OrderBy(models.F('effective_on'), nulls_first=True), 'recorded_at', 'pk']},
+            options={'get_latest_by': ['recorded_at', 'pk'], 'ordering': [models.OrderBy(models.F('effective_on'), nulls_first=True), 'recorded_at', 'pk']},
         ),
         migrations.RemoveConstraint(
             model_name='agreement',

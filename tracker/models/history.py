@@ -66,6 +66,7 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = [F("effective_on").asc(nulls_first=True), "recorded_at", "pk"]
+        get_latest_by = ["recorded_at", "pk"]  # the step recorded last; its date may be unknown
         constraints = [
             choices_check("date_accuracy", DateAccuracy.choices, name="status_change_date_accuracy_valid"),
             date_accuracy_check("effective_on", "date_accuracy", name="status_change_date_iff_known"),

@@ -49,9 +49,10 @@ def load_fixture(path, *, reason):
         raise FixtureProblem(f"{path} must hold a list of records.")
     now = timezone.now()
     loaded = []
-    deferred = []
     try:
-        objects = serializers.deserialize("python", records, handle_forward_references=True)
+        # Records come in dependency order, so every natural key names a record already loaded
+        # and a key that names nothing fails here, by name.
+        objects = serializers.deserialize("python", records)
         for record, item in zip(records, objects, strict=True):
             obj = item.object
             keep_unlisted_values(obj, listed=set(record.get("fields", {})), now=now)
@@ -60,23 +61,22 @@ def load_fixture(path, *, reason):
             except ValidationError as exc:
                 raise FixtureProblem(f"{describe(record)}: {format_errors(exc)}") from exc
             obj.skip_history_when_saving = True  # one whole audit record per object, below
+            created = obj.pk is None
             item.save()
-            if item.deferred_fields:
-                deferred.append(item)
-            loaded.append(obj)
-        for item in deferred:
-            item.save_deferred_fields()
+            loaded.append((obj, created))
     except FixtureProblem:
         raise
     except (serializers.base.DeserializationError, ValidationError, IntegrityError, DatabaseError) as exc:
         raise FixtureProblem(f"{path}: {exc}") from exc
 
     check_status_evidence()
-    attach_archived_copies([obj for obj in loaded if isinstance(obj, Source)], Path(path).parent)
-    for obj in loaded:
+    attach_archived_copies([obj for obj, _created in loaded if isinstance(obj, Source)], Path(path).parent)
+    for obj, created in loaded:
         del obj.skip_history_when_saving
         obj._change_reason = reason
         obj.save()  # an ordinary save: audited whole, timestamps real, derived values computed
+        if created:  # that save was the second write of a new record: audit it as its creation
+            obj.history.filter(pk=obj.history.latest().pk).update(history_type="+")
     return len(loaded)
 
 

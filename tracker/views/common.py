@@ -33,12 +33,7 @@ def current_progress():
 
 
 def recent_changes(limit):
-    return (
-        StatusChange.objects.public()
-        .latest_first()
-        .select_related("commitment", "agreement")
-        .prefetch_related("sources")[:limit]
-    )
+    return StatusChange.objects.public().latest_first().select_related("commitment", "agreement")[:limit]
 
 
 def last_updated():

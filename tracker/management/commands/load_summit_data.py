@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from tracker.models import Source
@@ -18,13 +20,18 @@ class Command(BaseCommand):
             action="store_true",
             help="Do nothing if the database already holds tracker data.",
         )
+        parser.add_argument(
+            "--fixture",
+            type=Path,
+            help="Load this JSON file instead of fixtures/tokyo_summit.json (its archive/ folder beside it).",
+        )
 
-    def handle(self, *args, if_empty=False, **options):
+    def handle(self, *args, if_empty=False, fixture=None, **options):
         if if_empty and Source.objects.exists():
             self.stdout.write("Tracker data already present: nothing loaded, editors' changes kept.")
             return
         try:
-            path = fixture_path()
+            path = fixture or fixture_path()
             count = load_fixture(path, reason=FIXTURE_REASON)
         except FixtureProblem as problem:
             raise CommandError(f"{problem} Nothing was loaded; the database is unchanged.") from problem
