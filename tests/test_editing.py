@@ -615,3 +615,18 @@ def test_a_stale_exchange_rate_edit_is_refused(summit_data, make_staff):
     assert ExchangeRate.objects.get(pk=rate.pk).rate_to_jpy == 150
     # The stored yen figures follow the saved rate at once.
     assert Agreement.objects.get(slug="kazakhstan-japan-summit-package").yen_value == 450_000_000_000
+
+
+def test_a_tie_to_the_target_is_a_claim_that_needs_its_source(editor_client, summit_data):
+    agreement = Agreement.objects.get(slug="kazakhstan-japan-summit-package")
+    response = post_change(editor_client, agreement, target_link="stated", target_link_sources=None)
+    assert form_errors(response)["target_link_sources"] == [
+        "“Stated by a source to be under the Initiative” is a claim: cite the source that makes it."
+    ]
+    sources = source_ids("priority-areas-and-target-report")
+    response = post_change(editor_client, agreement, target_link="stated", target_link_sources=sources)
+    assert response.status_code == 302, form_errors(response)
+    html = Client().get("/").content.decode()
+    # The Kazakh deals now count in the stated figure: at least 3e9 × 157.894736, rounded down.
+    assert "<strong>at least ¥473.68 billion</strong>" in html
+    assert "<strong>at least ¥1.73 trillion</strong>" in html  # what stays reported: the Uzbek deals

@@ -36,7 +36,8 @@ EXPECTED_COUNTS = {
     "statuschange": 11,
     "target": 1,
     "exchangerate": 2,
-    "reportedfigure": 9,
+    "reportedfigure": 10,
+    "mechanism": 7,
 }
 
 

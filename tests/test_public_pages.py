@@ -270,6 +270,15 @@ def test_target_page_lists_exclusions_and_rates(client, summit_data):
     assert "One day's announcements are not a pace" in html
 
 
+def test_dialogue_page_gives_the_history_the_sources_give(client, summit_data):
+    html = client.get("/dialogue/").content.decode()
+    assert "The dialogue&#x27;s first meeting was of foreign ministers, in Astana in 2004" in html
+    assert "Tokyo Knowledge Dialogue" in html
+    # No start year is made up for a mechanism whose sources give none.
+    assert html.count("not stated") == 4
+    assert "Justice ministers' meeting" in html or "justice ministers" in html
+
+
 def test_source_page_lists_what_cites_it(client, summit_data):
     response = client.get("/sources/newsaz-opinion-agreements-by-country/")
     html = response.content.decode()
@@ -301,7 +310,7 @@ def test_sitemap_lists_resolvable_pages(client, summit_data):
         urlsplit(loc.text).path for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
     ]
     assert "/agreements/smartmining-plus/" in locations and "/countries/japan/" in locations
-    assert len(locations) == 10 + 53 + 11 + 15 + 3 + 22 + 5
+    assert len(locations) == 11 + 53 + 11 + 15 + 3 + 22 + 5
     for path in locations[:40]:
         assert client.get(path).status_code == 200, path
 

@@ -49,6 +49,8 @@ PAGES = [
     # progress (7); the target's sources; last updated (3); exchange rates with sources; figures;
     # their sources.
     ("/target/", 14),
+    # mechanisms; their sources; summits with hosts; their sources; announced meetings.
+    ("/dialogue/", 5),
     # sources with citation counts.
     ("/sources/", 1),
     # source; citing commitments, agreements, status changes, figures, rates, targets.

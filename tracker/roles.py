@@ -17,7 +17,7 @@ EDITED = [
     "sector",
 ]
 # Reference data editors may read but not change.
-READ_ONLY = ["leader", "summit", "priorityarea", "chapter", "target"]
+READ_ONLY = ["leader", "summit", "priorityarea", "chapter", "target", "mechanism"]
 
 
 def editor_codenames():

@@ -21,6 +21,7 @@ urlpatterns = [
     path("sectors/", groups.sector_list, name="sector_list"),
     path("sectors/<slug:slug>/", groups.sector_detail, name="sector_detail"),
     path("target/", reference.target_detail, name="target"),
+    path("dialogue/", reference.dialogue, name="dialogue"),
     path("sources/", reference.source_list, name="source_list"),
     path("sources/<slug:slug>/", reference.source_detail, name="source_detail"),
     path("sources/<slug:slug>/copy/", reference.source_copy, name="source_copy"),

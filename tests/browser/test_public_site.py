@@ -16,6 +16,9 @@ MAIN_PAGES = [
     "/priority-areas/connectivity/",
     "/target/",
     "/sources/",
+    "/sources/summit-overview-2025-12-25/copy/",
+    "/dialogue/",
+    "/agreements/smartmining-plus/",
     "/changes/",
 ]
 

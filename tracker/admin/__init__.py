@@ -10,6 +10,7 @@ from ..models import (
     Chapter,
     ExchangeRate,
     Leader,
+    Mechanism,
     Party,
     PriorityArea,
     ReportedFigure,
@@ -62,6 +63,14 @@ class SummitAdmin(AuditedAdmin):
     search_fields = ["name"]
     autocomplete_fields = ["host", "leaders", "sources"]
     list_select_related = ["host"]
+
+
+@admin.register(Mechanism)
+class MechanismAdmin(AuditedAdmin):
+    list_display = ["name", "kind", "since_year", "order"]
+    search_fields = ["name", "description"]
+    autocomplete_fields = ["sources"]
+    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(PriorityArea)

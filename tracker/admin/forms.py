@@ -8,7 +8,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ..models import DateAccuracy, Source
-from ..services import changes_since, current_version, needs_status_record, status_change_problems
+from ..services import (
+    changes_since,
+    current_version,
+    needs_status_record,
+    status_change_problems,
+    target_link_problems,
+)
 
 STATUS_FIELDS = ("status_effective_on", "status_date_accuracy", "status_note", "status_sources")
 # Which field of the change form shows each problem the status rules report.
@@ -120,6 +126,12 @@ class TrackedRecordForm(VersionedForm):
             problems = status_change_problems(subject=subject, **self.status_step())
             for code, message in problems.items():
                 self.add_error(STATUS_FIELD_FOR[code], message)
+        if "target_link" in cleaned:
+            problems = target_link_problems(
+                target_link=cleaned["target_link"], sources=cleaned.get("target_link_sources")
+            )
+            for field, message in problems.items():
+                self.add_error(field, message)
         return cleaned
 
 

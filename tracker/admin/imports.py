@@ -9,7 +9,7 @@ from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 
 from ..models import Agreement, Commitment, DateAccuracy, Sector, Source
-from ..services import change_status, claim_version, status_change_problems
+from ..services import change_status, claim_version, status_change_problems, target_link_problems
 
 IMPORT_NOTE = "Recorded by CSV import."
 
@@ -35,6 +35,11 @@ class AgreementResource(resources.ModelResource):
     sources = fields.Field(
         attribute="sources", column_name="sources", widget=ManyToManyWidget(Source, SEPARATOR, "slug")
     )
+    target_link_sources = fields.Field(
+        attribute="target_link_sources",
+        column_name="target_link_sources",
+        widget=ManyToManyWidget(Source, SEPARATOR, "slug"),
+    )
 
     class Meta:
         model = Agreement
@@ -53,6 +58,7 @@ class AgreementResource(resources.ModelResource):
             "value_as_reported",
             "value_reading",
             "target_link",
+            "target_link_sources",
             "is_aggregate",
             "part_of",
             "sectors",
@@ -69,7 +75,12 @@ class AgreementResource(resources.ModelResource):
     def before_import_row(self, row, **kwargs):
         # Raised as validation errors, so the preview lists every row's problems side by side.
         problems = {}
-        for column, model in (("sectors", Sector), ("commitments", Commitment), ("sources", Source)):
+        for column, model in (
+            ("sectors", Sector),
+            ("commitments", Commitment),
+            ("sources", Source),
+            ("target_link_sources", Source),
+        ):
             wanted = slugs(row, column)
             known = set(model.objects.filter(slug__in=wanted).values_list("slug", flat=True))
             if missing := [slug for slug in wanted if slug not in known]:
@@ -90,6 +101,9 @@ class AgreementResource(resources.ModelResource):
                 subject=Agreement(), new_status=status, **step
             ).items():
                 problems.setdefault(code if code in row else "status", message)
+        link = (row.get("target_link") or "").strip() or Agreement.TargetLink.REPORTED
+        if link in Agreement.TargetLink.values:
+            problems.update(target_link_problems(target_link=link, sources=slugs(row, "target_link_sources")))
         if problems:
             raise ValidationError(problems)
 

@@ -1,6 +1,7 @@
 from .agreements import Agreement, AgreementParty
 from .base import DateAccuracy, Exactness
 from .commitments import Commitment
+from .dialogue import Mechanism
 from .figures import ExchangeRate, ReportedFigure, Target
 from .history import StatusChange
 from .parties import Leader, Party, Summit
@@ -16,6 +17,7 @@ __all__ = [
     "Exactness",
     "ExchangeRate",
     "Leader",
+    "Mechanism",
     "Party",
     "PriorityArea",
     "ReportedFigure",

@@ -10,6 +10,7 @@ from .status import (
     needs_status_record,
     save_record,
     status_change_problems,
+    target_link_problems,
 )
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "needs_status_record",
     "save_record",
     "status_change_problems",
+    "target_link_problems",
 ]

@@ -10,6 +10,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import Source, StatusChange
+from .editing import claim_version
 
 FIXTURE = "tokyo_summit"
 FIXTURE_REASON = f"Loaded from fixtures/{FIXTURE}.json"
@@ -90,8 +91,8 @@ def keep_unlisted_values(obj, *, listed, now):
     if current:
         for attname, value in current.items():
             setattr(obj, attname, value)
-        if hasattr(obj, "version"):
-            obj.version = current.get("version", obj.version) + 1
+        if "version" in current:
+            claim_version(obj, current["version"])
     for field in model._meta.concrete_fields:
         automatic = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
         if automatic and getattr(obj, field.attname) is None:

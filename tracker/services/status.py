@@ -21,6 +21,14 @@ STATUS, EFFECTIVE_ON, DATE_ACCURACY, NOTE, SOURCES = (
 )
 
 
+def target_link_problems(*, target_link, sources):
+    """Why an agreement's tie to the target is not allowed, as {code: message}."""
+    if target_link != Agreement.TargetLink.REPORTED and not list(sources or []):
+        label = Agreement.TargetLink(target_link).label
+        return {"target_link_sources": f"“{label}” is a claim: cite the source that makes it."}
+    return {}
+
+
 def needs_status_record(subject, new_status, old_status):
     """Whether saving `subject` with `new_status` writes a history record.
 

@@ -7,7 +7,17 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from ..charts import bars, target_segments
-from ..models import Agreement, Commitment, DateAccuracy, ExchangeRate, ReportedFigure, Source, StatusChange
+from ..models import (
+    Agreement,
+    Commitment,
+    DateAccuracy,
+    ExchangeRate,
+    Mechanism,
+    ReportedFigure,
+    Source,
+    StatusChange,
+    Summit,
+)
 from ..progress import EXCLUSION_REASONS, PACE_MIN_DATES, PACE_MIN_SPAN_DAYS, TIERS
 from .common import PAGE_SIZE, count_of, current_progress, last_updated, recent_changes
 
@@ -50,6 +60,18 @@ def target_detail(request):
         "last_updated": last_updated(),
     }
     return render(request, "tracker/target.html", context)
+
+
+def dialogue(request):
+    """The dialogue the summit belongs to: its mechanisms and summits, as the sources describe them."""
+    context = {
+        "mechanisms": Mechanism.objects.prefetch_related("sources"),
+        "summits": Summit.objects.select_related("host").prefetch_related("sources"),
+        "announced": Commitment.objects.public()
+        .filter(slug__in=["initiative-justice-ministers-meeting", "initiative-environment-ministers-meeting"])
+        .order_by("title"),
+    }
+    return render(request, "tracker/dialogue.html", context)
 
 
 def source_list(request):

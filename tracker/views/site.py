@@ -15,6 +15,7 @@ STATIC_PAGES = [
     "tracker:area_list",
     "tracker:sector_list",
     "tracker:target",
+    "tracker:dialogue",
     "tracker:source_list",
     "tracker:change_list",
 ]
@@ -38,8 +39,8 @@ class RecordSitemap(Sitemap):
 
 SITEMAPS = {
     "pages": StaticPagesSitemap(),
-    "commitments": RecordSitemap(Commitment.objects.order_by("slug")),
-    "agreements": RecordSitemap(Agreement.objects.order_by("slug")),
+    "commitments": RecordSitemap(Commitment.objects.public().order_by("slug")),
+    "agreements": RecordSitemap(Agreement.objects.public().order_by("slug")),
     "parties": RecordSitemap(Party.objects.order_by("slug")),
     "areas": RecordSitemap(PriorityArea.objects.order_by("slug")),
     "sectors": RecordSitemap(Sector.objects.order_by("slug")),

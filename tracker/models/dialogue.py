@@ -1,0 +1,40 @@
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from .base import SlugQuerySet, choices_check
+
+
+class MechanismKind(models.TextChoices):
+    MEETING = "meeting", "Regular meeting"
+    DIALOGUE = "dialogue", "Dialogue or forum"
+    SUMMIT = "summit", "Leaders' summit"
+
+
+class Mechanism(models.Model):
+    """A standing part of the Central Asia + Japan dialogue: its meetings, forums and summits,
+    as the sources describe them. The start year is left blank where no source gives it."""
+
+    Kind = MechanismKind
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    since_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Only a year a source gives; blank when none does."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    description = models.TextField(help_text="In our own words, saying no more than the sources.")
+    sources = models.ManyToManyField("Source", related_name="mechanisms")
+
+    objects = SlugQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [choices_check("kind", MechanismKind.choices, name="mechanism_kind_valid")]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
