@@ -369,3 +369,17 @@ def test_the_same_pledge_made_in_several_places_is_linked(summit_data):
 def test_regional_proposals_concern_every_country(summit_data):
     fund = Commitment.objects.get(slug="uz-investment-fund")
     assert fund.countries.count() == 6
+
+
+@pytest.mark.django_db
+def test_a_reload_applies_the_fixture_to_existing_records():
+    """A corrected fixture corrects the database, for models whose every field the fixture lists
+    (reported figures) as for those with fields it leaves to the database (agreements)."""
+    call_command("load_summit_data", verbosity=0)
+    ReportedFigure.objects.filter(slug="target-in-usd-overview").update(label="Old label", reading="")
+    Agreement.objects.filter(slug="smartmining-plus").update(title="Old title")
+    call_command("load_summit_data", verbosity=0)
+    figure = ReportedFigure.objects.get(slug="target-in-usd-overview")
+    assert figure.label == "The ¥3 trillion target converted by the overview report"
+    assert figure.reading.startswith("Our reading: US dollars")
+    assert Agreement.objects.get(slug="smartmining-plus").title == "Next-Generation SmartMining Plus"

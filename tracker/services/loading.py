@@ -87,7 +87,10 @@ def keep_unlisted_values(obj, *, listed, now):
     opened before the reload is refused instead of overwriting it."""
     model = type(obj)
     unlisted = [f.attname for f in model._meta.concrete_fields if not f.primary_key and f.name not in listed]
-    current = model._default_manager.filter(pk=obj.pk).values(*unlisted).first() if obj.pk else None
+    # values() with no field names would return every field and undo the fixture's own values.
+    current = (
+        model._default_manager.filter(pk=obj.pk).values(*unlisted).first() if obj.pk and unlisted else None
+    )
     if current:
         for attname, value in current.items():
             setattr(obj, attname, value)
