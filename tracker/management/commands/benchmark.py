@@ -1,6 +1,7 @@
 import statistics
 import time
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
@@ -38,6 +39,8 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=7)
 
     def handle(self, *args, agreements, runs, **options):
+        # The synthetic rows must reach the pages, or there is nothing to measure.
+        settings.SHOW_SYNTHETIC_RECORDS = True
         setup_test_environment()
         old_name = connection.settings_dict["NAME"]
         connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
