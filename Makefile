@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test install check fmt clean
+.PHONY: run dev test install check fmt clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); set PYTHON=python3.11" % sys.version.split()[0])'
@@ -16,9 +16,24 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Serve on http://127.0.0.1:8000 with SQLite under var/. The data is loaded only into an
-# empty database, so a second `make run` keeps whatever editors changed.
-run: install
+# Serve on http://127.0.0.1:8000 as users get it: gunicorn, DEBUG off, static files collected,
+# SQLite under var/. The data is loaded only into an empty database, so a second `make run`
+# keeps whatever editors changed. Without SECRET_KEY a key is generated once into var/.
+PROD := DEBUG=false SECRET_KEY_FILE=var/secret_key
+run: install var/secret_key
+	$(PROD) $(BIN)/python manage.py migrate --noinput
+	$(PROD) $(BIN)/python manage.py load_summit_data --if-empty
+	$(PROD) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(PROD) $(BIN)/gunicorn summit.wsgi --bind 127.0.0.1:8000 --workers 2 --timeout 30 \
+		--graceful-timeout 10 --max-requests 2000 --max-requests-jitter 200 \
+		--limit-request-line 8190 --limit-request-fields 100 --access-logfile -
+
+var/secret_key:
+	mkdir -p var
+	umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+# Development: Django's server with DEBUG and autoreload.
+dev: install
 	mkdir -p var
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py load_summit_data --if-empty
@@ -33,6 +48,10 @@ check: install
 	$(BIN)/ruff format --check .
 	DEBUG=true $(BIN)/python manage.py check
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+	# The documented production settings pass Django's deployment checks.
+	DEBUG=false SECRET_KEY=check-deploy-$$(date +%s%N)-not-a-real-key-only-for-this-check-0123456789abcdef \
+		SECURE_COOKIES=true SSL_REDIRECT=true HSTS_SECONDS=31536000 HSTS_PRELOAD=true BEHIND_TLS_PROXY=true \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 fmt: install
 	$(BIN)/ruff format .

@@ -38,6 +38,27 @@ def envlist(name, default):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def envint(name, default):
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+
+
+# SQLite as a multi-process server needs it: WAL lets pages be read while an editor writes;
+# IMMEDIATE takes the write lock when a transaction starts, so two writers queue instead of
+# deadlocking on a read-then-write upgrade ("database is locked"); a writer waits up to
+# 20 seconds for the lock instead of failing at once.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+
 def database_from_url(url):
     scheme = url.split("://", 1)[0] if "://" in url else ""
     if scheme not in {"postgres", "postgresql", "sqlite"}:
@@ -50,12 +71,25 @@ def database_from_url(url):
         raise ImproperlyConfigured(f"DATABASE_URL could not be read: {exc}") from exc
     if not config.get("NAME"):
         raise ImproperlyConfigured("DATABASE_URL names no database (e.g. postgresql://user@host:5432/db).")
+    if scheme == "sqlite":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     return config
 
 
 DEBUG = envbool("DEBUG", False)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+def secret_from_file(name):
+    """The key in the file the variable `name` points to (`make run` writes one into var/)."""
+    path = os.environ.get(name, "").strip()
+    if not path:
+        return ""
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"{name}={path!r} cannot be read: {exc.strerror}.") from None
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or secret_from_file("SECRET_KEY_FILE")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -86,6 +120,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so a database that cannot be reached gives a plain 503, never a 500.
+    "tracker.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -157,6 +193,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "var" / "tracker.sqlite3",
+            "OPTIONS": SQLITE_OPTIONS,
         }
     }
 
@@ -197,8 +234,19 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Editors' sessions end after this many idle minutes (each request starts the clock again).
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 60) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients):
+# requests it forwarded over https count as secure, so CSRF and secure cookies work.
+if envbool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = envbool("SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", False)  # a commitment to stay on https: opt in
 
 LOGIN_URL = "admin:login"
 

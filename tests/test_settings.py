@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def manage_check(**env):
     clean = {
-        key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "DATABASE_URL"}
     }
     clean["DJANGO_SETTINGS_MODULE"] = "summit.settings"
     return subprocess.run(
@@ -39,6 +41,11 @@ def manage_check(**env):
             {"DEBUG": "1", "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432"},
             "DATABASE_URL names no database",
         ),
+        (
+            {"DEBUG": "0", "SECRET_KEY_FILE": "/nonexistent/key"},
+            "SECRET_KEY_FILE='/nonexistent/key' cannot be read",
+        ),
+        ({"DEBUG": "1", "HSTS_SECONDS": "a year"}, "HSTS_SECONDS='a year' is not a whole number"),
     ],
 )
 def test_bad_environment_is_reported_in_one_line(env, message):
@@ -46,6 +53,34 @@ def test_bad_environment_is_reported_in_one_line(env, message):
     assert result.returncode != 0
     assert f"Configuration error: {message}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_secret_key_file_is_read(tmp_path):
+    key = tmp_path / "secret_key"
+    key.write_text("a-real-looking-secret-key-read-from-its-file\n")
+    result = manage_check(SECRET_KEY_FILE=str(key), DEBUG="off")
+    assert result.returncode == 0, result.stderr
+
+
+def test_documented_production_settings_pass_the_deployment_checks():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "summit.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": "x7-a-long-random-looking-production-key-used-only-in-this-test-Q9z",
+            "SECURE_COOKIES": "true",
+            "SSL_REDIRECT": "true",
+            "HSTS_SECONDS": "31536000",
+            "HSTS_PRELOAD": "true",
+            "BEHIND_TLS_PROXY": "true",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_good_environment_starts():

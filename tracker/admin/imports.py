@@ -10,6 +10,7 @@ from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 
 from ..models import Agreement, Commitment, DateAccuracy, Sector, Source
 from ..services import change_status, claim_version, status_change_problems, target_link_problems
+from ..spreadsheet import csv_cell
 
 IMPORT_NOTE = "Recorded by CSV import."
 
@@ -71,6 +72,10 @@ class AgreementResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        return csv_cell(value) if isinstance(value, str) else value
 
     def before_import_row(self, row, **kwargs):
         # Raised as validation errors, so the preview lists every row's problems side by side.

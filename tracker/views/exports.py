@@ -10,16 +10,7 @@ from django.utils import timezone
 
 from ..filters import AgreementFilter, CommitmentFilter
 from ..models import Agreement, AgreementParty, Commitment
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value):
-    """Text as a spreadsheet shows it, never as a formula it would run."""
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+from ..spreadsheet import csv_cell
 
 
 def bad_filter(filterset):

@@ -1,9 +1,13 @@
+import json
+
 from django.contrib.sitemaps import Sitemap
-from django.http import HttpResponse
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.generic import RedirectView
 
+from ..middleware import unavailable_response
 from ..models import Agreement, Commitment, Party, PriorityArea, Sector, Source
 
 STATIC_PAGES = [
@@ -46,6 +50,22 @@ SITEMAPS = {
     "sectors": RecordSitemap(Sector.objects.order_by("slug")),
     "sources": RecordSitemap(Source.objects.order_by("slug")),
 }
+
+
+def healthz(request):
+    """For load balancers and monitors: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        response = unavailable_response()
+        response.content = json.dumps({"status": "unavailable", "database": str(error)[:200]})
+        response["Content-Type"] = "application/json"
+        return response
+    response = JsonResponse({"status": "ok", "database": "ok"})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def robots_txt(request):

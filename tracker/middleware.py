@@ -1,0 +1,55 @@
+"""A database that has gone away is a temporary condition: say so with a 503, never a 500."""
+
+import logging
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
+# Plain HTML with no template, no static file and no query: it must render with the database down.
+UNAVAILABLE_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Temporarily unavailable · CA+JAD summit tracker</title></head>
+<body><main><h1>Temporarily unavailable</h1>
+<p>The tracker cannot reach its database just now. Please try again in a few seconds.</p></main></body></html>
+"""
+
+
+def unavailable_response():
+    response = HttpResponse(UNAVAILABLE_PAGE, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def is_connection_failure(error):
+    """Lost or refused connections, not errors in a query (those are bugs and stay 500s)."""
+    return isinstance(error, (OperationalError, InterfaceError))
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        except DatabaseError as error:
+            if not is_connection_failure(error):
+                raise
+            return self.database_gone(error)
+
+    def process_exception(self, request, exception):
+        # Views' exceptions reach here before Django turns them into a 500 page.
+        if is_connection_failure(exception):
+            return self.database_gone(exception)
+        return None
+
+    def database_gone(self, error):
+        logger.warning("Database unavailable: %s", error)
+        for connection in connections.all(initialized_only=True):
+            connection.close_if_unusable_or_obsolete()  # the next request connects afresh
+        return unavailable_response()
