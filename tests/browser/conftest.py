@@ -61,3 +61,10 @@ def plain_static_files(settings):
 def site(live_server, transactional_db):
     call_command("load_summit_data", verbosity=0)
     return live_server.url
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # axe-core is injected as an inline script, which our Content-Security-Policy rightly blocks;
+    # the CSP tests open contexts of their own that honour it.
+    return {**browser_context_args, "bypass_csp": True}

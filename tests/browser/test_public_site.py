@@ -104,3 +104,66 @@ def test_the_accessibility_check_catches_a_planted_violation(page, site):
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate("axe.run(document, {runOnly: {type: 'rule', values: ['image-alt']}})")
     assert [(v["id"], v["impact"]) for v in result["violations"]] == [("image-alt", "critical")]
+
+
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  const where = `${event.sourceFile}:${event.lineNumber}`;
+  window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI} ${where}`);
+});
+"""
+
+
+def csp_violations(context, url):
+    page = context.new_page()
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
+    response = page.goto(url)
+    page.wait_for_load_state("networkidle")
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    violations = page.evaluate("window.__cspViolations")
+    page.close()
+    return violations
+
+
+def test_no_content_security_policy_violations(browser, site, editor):
+    """Every page carries the policy and nothing on it breaks it: the public pages and the
+    admin's change form with its autocomplete widgets and date pickers."""
+    from tests.conftest import EDITOR_PASSWORD
+
+    context = browser.new_context(bypass_csp=False)
+    try:
+        for path in MAIN_PAGES:
+            assert csp_violations(context, site + path) == [], path
+        login = context.new_page()
+        login.goto(site + "/admin/login/")
+        login.get_by_label("Username").fill("editor")
+        login.get_by_label("Password").fill(EDITOR_PASSWORD)
+        login.get_by_role("button", name="Log in").click()
+        login.wait_for_url("**/admin/")
+        from tracker.models import Agreement
+
+        agreement = Agreement.objects.get(slug="uzbekistan-solar-power-plants")
+        for path in (
+            "/admin/",
+            "/admin/tracker/agreement/",
+            f"/admin/tracker/agreement/{agreement.pk}/change/",
+            "/admin/tracker/commitment/add/",
+        ):
+            assert csp_violations(context, site + path) == [], path
+    finally:
+        context.close()
+
+
+def test_a_planted_inline_script_is_blocked(browser, site):
+    """The check above can fail: an inline script is reported as a violation."""
+    context = browser.new_context(bypass_csp=False)
+    page = context.new_page()
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
+    page.goto(site + "/")
+    page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = '1'; document.body.append(s); }"
+    )
+    page.wait_for_timeout(200)
+    assert any(v.startswith("script-src") for v in page.evaluate("window.__cspViolations"))
+    context.close()
