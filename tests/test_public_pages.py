@@ -37,6 +37,11 @@ def internal_links(html, base):
             yield parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+def content(response):
+    """The body of a response, streamed (exports, static files) or not."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def crawl(client, start="/", limit=600):
     seen, queue, responses = set(), [start], {}
     while queue and len(seen) < limit:
@@ -45,9 +50,10 @@ def crawl(client, start="/", limit=600):
             continue
         seen.add(url)
         response = client.get(url)
+        response.body = content(response)
         responses[url] = response
         if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
-            queue.extend(link for link in internal_links(response.content.decode(), url) if link not in seen)
+            queue.extend(link for link in internal_links(response.body.decode(), url) if link not in seen)
     return responses
 
 
@@ -147,7 +153,7 @@ def test_export_with_an_invalid_filter_is_a_400_with_the_reason(client, summit_d
 def test_csv_export_follows_the_filters(client, summit_data):
     response = client.get("/agreements.csv", {"country": "kazakhstan"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(content(response).decode())))
     assert [row["slug"] for row in rows] == ["kazakhstan-japan-summit-package", "smartmining-plus"]
     package = rows[0]
     assert (package["amount"], package["currency"], package["value_exactness"]) == (
@@ -162,7 +168,7 @@ def test_csv_export_follows_the_filters(client, summit_data):
 
 
 def test_export_pairs_each_party_with_its_own_role(client, summit_data):
-    rows = json.loads(client.get("/agreements.json", {"q": "solar power plants"}).content)
+    rows = json.loads(content(client.get("/agreements.json", {"q": "solar power plants"})))
     solar = next(row for row in rows if row["slug"] == "uzbekistan-solar-power-plants")
     assert set(solar["parties"].split("; ")) == {
         "Chubu Electric Power (Implementer)",
@@ -178,13 +184,13 @@ def test_export_pairs_each_party_with_its_own_role(client, summit_data):
 
 def test_json_export_of_commitments(client, summit_data):
     response = client.get("/commitments.json", {"origin": "summit_outcome"})
-    rows = json.loads(response.content)
+    rows = json.loads(content(response))
     assert {row["slug"] for row in rows} == {"next-summit-in-kazakhstan"}
     assert rows[0]["origin"] == "Agreed by the leaders at the summit"
     assert all(row["status"] == "not_assessed" for row in rows)
-    rows = json.loads(client.get("/commitments.json", {"origin": "ca_leaders"}).content)
+    rows = json.loads(content(client.get("/commitments.json", {"origin": "ca_leaders"})))
     assert [row["slug"] for row in rows] == ["investment-climate-for-japanese-companies"]
-    echo = json.loads(client.get("/commitments.json", {"q": "Trans-Caspian"}).content)
+    echo = json.loads(content(client.get("/commitments.json", {"q": "Trans-Caspian"})))
     assert {row["slug"]: row["same_pledge_as"] for row in echo}[
         "kz-middle-corridor"
     ] == "declaration-middle-corridor"
@@ -233,9 +239,9 @@ def test_one_figure_reads_the_same_everywhere(client, summit_data):
         make_agreement(slug=slug, amount="3", currency="USD", exactness=exactness, target_link="stated")
     rows = {
         row["slug"]: row
-        for row in csv.DictReader(io.StringIO(client.get("/agreements.csv").content.decode()))
+        for row in csv.DictReader(io.StringIO(content(client.get("/agreements.csv")).decode()))
     }
-    data = {row["slug"]: row for row in json.loads(client.get("/agreements.json").content)}
+    data = {row["slug"]: row for row in json.loads(content(client.get("/agreements.json")))}
     lines = {
         line.agreement.slug: line
         for line in compute_progress(target=Target.objects.get(), on_date=datetime.date(2026, 6, 1)).counted
@@ -397,12 +403,14 @@ def test_editor_text_is_always_inert(client, summit_data):
         "/commitments.csv",
         "/commitments.json",
     ):
-        responses.setdefault(url, client.get(url))
+        if url not in responses:
+            responses[url] = client.get(url)
+            responses[url].body = content(responses[url])
     assert "/sources/hostile/" in responses and "/agreements/hostile-agreement/" in responses
     for url, response in responses.items():
-        if response.streaming:  # static files
+        if url.startswith("/static/"):
             continue
-        body = response.content.decode()
+        body = response.body.decode()
         if url.endswith((".csv", ".json")):
             # Data, not markup: a browser must never render it as HTML.
             assert response["Content-Type"].split(";")[0] in ("text/csv", "application/json"), url
@@ -410,15 +418,15 @@ def test_editor_text_is_always_inert(client, summit_data):
             continue
         assert "<script>alert" not in body, url
         assert 'href="javascript:' not in body.lower(), url
-    feed = responses["/changes/feed/"].content.decode()
+    feed = responses["/changes/feed/"].body.decode()
     assert "&lt;script&gt;" in feed
-    csv_rows = list(csv.DictReader(io.StringIO(responses["/agreements.csv"].content.decode())))
+    csv_rows = list(csv.DictReader(io.StringIO(responses["/agreements.csv"].body.decode())))
     assert any(row["title"] == HOSTILE for row in csv_rows)  # kept as text in CSV, never HTML
 
 
 def test_csv_cells_never_start_a_formula(client, summit_data):
     make_agreement(slug="formula", title='=HYPERLINK("http://evil","x")', amount="1")
-    rows = list(csv.DictReader(io.StringIO(client.get("/agreements.csv").content.decode())))
+    rows = list(csv.DictReader(io.StringIO(content(client.get("/agreements.csv")).decode())))
     assert next(row for row in rows if row["slug"] == "formula")["title"].startswith("'=")
 
 
@@ -474,3 +482,14 @@ def test_synthetic_records_are_labelled(client, summit_data, settings):
     settings.SHOW_SYNTHETIC_RECORDS = True  # a test or benchmark database may show them, labelled
     html = client.get("/agreements/synthetic-one/").content.decode()
     assert "synthetic test record" in html and "This copy of the tracker shows synthetic test records" in html
+
+
+def test_an_export_with_no_match_still_has_its_header_and_is_valid_json(client, summit_data):
+    response = client.get("/agreements.csv", {"q": "no such words anywhere"})
+    assert response.streaming  # written out as it is read, never built whole in memory
+    lines = content(response).decode().splitlines()
+    assert lines == [
+        ",".join(["slug", "title", "instrument", "status", "status_label", *lines[0].split(",")[5:]])
+    ]
+    assert lines[0].startswith("slug,title,") and lines[0].endswith(",is_synthetic,url")
+    assert json.loads(content(client.get("/commitments.json", {"q": "no such words anywhere"}))) == []

@@ -1,16 +1,68 @@
 """CSV and JSON of the public lists, for the filters in the URL. A bad filter is a 400, never
-the unfiltered data."""
+the unfiltered data.
+
+Exports stream: rows are read in batches, each batch with its links, and written out as they
+come, so a worker's memory stays flat whatever the number of rows."""
 
 import csv
 import json
+from itertools import islice
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 
 from ..filters import AgreementFilter, CommitmentFilter
 from ..models import Agreement, AgreementParty, Commitment
 from ..spreadsheet import csv_cell
+
+BATCH = 2000
+
+COMMITMENT_COLUMNS = [
+    "slug",
+    "title",
+    "origin",
+    "same_pledge_as",
+    "proposed_by",
+    "priority_area",
+    "chapter_of_analysis_004",
+    "status",
+    "status_label",
+    "progress_percent",
+    "target_date",
+    "countries",
+    "organizations",
+    "sources",
+    "is_synthetic",
+    "url",
+]
+AGREEMENT_COLUMNS = [
+    "slug",
+    "title",
+    "instrument",
+    "status",
+    "status_label",
+    "signed_on",
+    "signed_on_accuracy",
+    "amount",
+    "currency",
+    "value_exactness",
+    "value_in_yen",
+    "value_as_reported",
+    "value_reading",
+    "target_link",
+    "target_link_label",
+    "is_aggregate",
+    "part_of",
+    "part_of_basis",
+    "parties",
+    "sectors",
+    "commitments",
+    "sources",
+    "is_synthetic",
+    "url",
+]
 
 
 def bad_filter(filterset):
@@ -19,22 +71,43 @@ def bad_filter(filterset):
     return HttpResponse(body, status=400, content_type="application/json")
 
 
-def export(request, rows, fmt, name):
+class Echo:
+    """A file-like object whose write returns what it was given, for a streaming csv.writer."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(columns, rows):
+    writer = csv.writer(Echo())
+    yield writer.writerow(columns)  # a header row even when nothing matches
+    for row in rows:
+        yield writer.writerow([csv_cell(row[column]) for column in columns])
+
+
+def json_lines(rows):
+    yield "["
+    separator = "\n"
+    for row in rows:
+        yield separator + json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]\n"
+
+
+def export(columns, rows, fmt, name):
     stamp = timezone.localdate().isoformat()
     if fmt == "json":
-        response = HttpResponse(
-            json.dumps(rows, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
-            content_type="application/json",
-        )
+        response = StreamingHttpResponse(json_lines(rows), content_type="application/json")
     else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        writer = csv.writer(response)
-        headers = list(rows[0]) if rows else []
-        writer.writerow(headers)
-        for row in rows:
-            writer.writerow([csv_cell(row[header]) for header in headers])
+        response = StreamingHttpResponse(csv_lines(columns, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
     return response
+
+
+def batches(queryset):
+    rows = queryset.iterator(chunk_size=BATCH)
+    while batch := list(islice(rows, BATCH)):
+        yield batch
 
 
 def joined(items):
@@ -42,14 +115,20 @@ def joined(items):
 
 
 def links(through, owner, *values, owners):
-    """{owner id: [value, …]} (tuples when several `values`) for the rows `owners` selects, in
-    one query: exports run over thousands of rows, where a prefetch per relation would build a
-    queryset per row."""
+    """{owner id: [value, …]} (tuples when several `values`) for the `owners` ids, in one query:
+    a prefetch per relation would build a queryset per row."""
     found = {}
     rows = through.objects.filter(**{f"{owner}__in": owners}).order_by(owner, *values)
     for owner_id, *items in rows.values_list(owner, *values):
         found.setdefault(owner_id, []).append(items[0] if len(items) == 1 else tuple(items))
     return found
+
+
+def url_maker(request, name):
+    """Absolute URLs of detail pages by slug, with one reverse() for the whole export."""
+    template = request.build_absolute_uri(reverse(name, args=["SLUG-PLACEHOLDER"]))
+    before, after = template.split("SLUG-PLACEHOLDER")
+    return lambda slug: f"{before}{slug}{after}"
 
 
 def commitments_export(request, fmt):
@@ -59,32 +138,36 @@ def commitments_export(request, fmt):
     filterset = CommitmentFilter(request.GET, queryset=queryset, request=request)
     if not filterset.is_valid():
         return bad_filter(filterset)
-    selected = filterset.qs.values("pk")
-    countries = links(Commitment.countries.through, "commitment", "party__name", owners=selected)
-    organizations = links(Commitment.organizations.through, "commitment", "party__name", owners=selected)
-    sources = links(Commitment.sources.through, "commitment", "source__title", owners=selected)
-    rows = [
-        {
-            "slug": commitment.slug,
-            "title": commitment.title,
-            "origin": commitment.get_origin_display(),
-            "same_pledge_as": commitment.same_pledge_as.slug if commitment.same_pledge_as else None,
-            "proposed_by": commitment.proposed_by.name if commitment.proposed_by else None,
-            "priority_area": commitment.priority_area.name if commitment.priority_area else None,
-            "chapter_of_analysis_004": str(commitment.chapter) if commitment.chapter else None,
-            "status": commitment.status,
-            "status_label": commitment.get_status_display(),
-            "progress_percent": commitment.progress_percent,
-            "target_date": commitment.target_date,
-            "countries": joined(countries.get(commitment.pk, ())),
-            "organizations": joined(organizations.get(commitment.pk, ())),
-            "sources": joined(sources.get(commitment.pk, ())),
-            "is_synthetic": commitment.is_synthetic,
-            "url": request.build_absolute_uri(commitment.get_absolute_url()),
-        }
-        for commitment in filterset.qs
-    ]
-    return export(request, rows, fmt, "commitments")
+    url = url_maker(request, "tracker:commitment_detail")
+    origins, statuses = dict(Commitment.Origin.choices), dict(Commitment.Status.choices)
+
+    def rows():
+        for batch in batches(filterset.qs):
+            ids = [commitment.pk for commitment in batch]
+            countries = links(Commitment.countries.through, "commitment", "party__name", owners=ids)
+            organizations = links(Commitment.organizations.through, "commitment", "party__name", owners=ids)
+            sources = links(Commitment.sources.through, "commitment", "source__title", owners=ids)
+            for commitment in batch:
+                yield {
+                    "slug": commitment.slug,
+                    "title": commitment.title,
+                    "origin": origins[commitment.origin],
+                    "same_pledge_as": commitment.same_pledge_as.slug if commitment.same_pledge_as else None,
+                    "proposed_by": commitment.proposed_by.name if commitment.proposed_by else None,
+                    "priority_area": commitment.priority_area.name if commitment.priority_area else None,
+                    "chapter_of_analysis_004": str(commitment.chapter) if commitment.chapter else None,
+                    "status": commitment.status,
+                    "status_label": statuses[commitment.status],
+                    "progress_percent": commitment.progress_percent,
+                    "target_date": commitment.target_date,
+                    "countries": joined(countries.get(commitment.pk, ())),
+                    "organizations": joined(organizations.get(commitment.pk, ())),
+                    "sources": joined(sources.get(commitment.pk, ())),
+                    "is_synthetic": commitment.is_synthetic,
+                    "url": url(commitment.slug),
+                }
+
+    return export(COMMITMENT_COLUMNS, rows(), fmt, "commitments")
 
 
 def agreements_export(request, fmt):
@@ -92,40 +175,46 @@ def agreements_export(request, fmt):
     filterset = AgreementFilter(request.GET, queryset=queryset, request=request)
     if not filterset.is_valid():
         return bad_filter(filterset)
-    selected = filterset.qs.values("pk")
+    url = url_maker(request, "tracker:agreement_detail")
     roles = dict(AgreementParty.Role.choices)
-    parties = links(AgreementParty, "agreement", "party__name", "role", owners=selected)
-    sectors = links(Agreement.sectors.through, "agreement", "sector__name", owners=selected)
-    commitments = links(Agreement.commitments.through, "agreement", "commitment__slug", owners=selected)
-    sources = links(Agreement.sources.through, "agreement", "source__title", owners=selected)
-    rows = []
-    for agreement in filterset.qs:
-        rows.append(
-            {
-                "slug": agreement.slug,
-                "title": agreement.title,
-                "instrument": agreement.get_instrument_display(),
-                "status": agreement.status,
-                "status_label": agreement.get_status_display(),
-                "signed_on": agreement.signed_on,
-                "signed_on_accuracy": agreement.signed_on_accuracy,
-                "amount": agreement.amount,
-                "currency": agreement.currency or None,
-                "value_exactness": agreement.value_exactness or None,
-                "value_in_yen": agreement.yen_value,
-                "value_as_reported": agreement.value_as_reported,
-                "value_reading": agreement.value_reading,
-                "target_link": agreement.target_link,
-                "target_link_label": agreement.get_target_link_display(),
-                "is_aggregate": agreement.is_aggregate,
-                "part_of": agreement.part_of.slug if agreement.part_of else None,
-                "part_of_basis": agreement.part_of_basis or None,
-                "parties": joined(f"{name} ({roles[role]})" for name, role in parties.get(agreement.pk, ())),
-                "sectors": joined(sectors.get(agreement.pk, ())),
-                "commitments": joined(commitments.get(agreement.pk, ())),
-                "sources": joined(sources.get(agreement.pk, ())),
-                "is_synthetic": agreement.is_synthetic,
-                "url": request.build_absolute_uri(agreement.get_absolute_url()),
-            }
-        )
-    return export(request, rows, fmt, "agreements")
+    instruments, statuses = dict(Agreement.Instrument.choices), dict(Agreement.Status.choices)
+    target_links = dict(Agreement.TargetLink.choices)
+
+    def rows():
+        for batch in batches(filterset.qs):
+            ids = [agreement.pk for agreement in batch]
+            parties = links(AgreementParty, "agreement", "party__name", "role", owners=ids)
+            sectors = links(Agreement.sectors.through, "agreement", "sector__name", owners=ids)
+            commitments = links(Agreement.commitments.through, "agreement", "commitment__slug", owners=ids)
+            sources = links(Agreement.sources.through, "agreement", "source__title", owners=ids)
+            for agreement in batch:
+                yield {
+                    "slug": agreement.slug,
+                    "title": agreement.title,
+                    "instrument": instruments[agreement.instrument],
+                    "status": agreement.status,
+                    "status_label": statuses[agreement.status],
+                    "signed_on": agreement.signed_on,
+                    "signed_on_accuracy": agreement.signed_on_accuracy,
+                    "amount": agreement.amount,
+                    "currency": agreement.currency or None,
+                    "value_exactness": agreement.value_exactness or None,
+                    "value_in_yen": agreement.yen_value,
+                    "value_as_reported": agreement.value_as_reported,
+                    "value_reading": agreement.value_reading,
+                    "target_link": agreement.target_link,
+                    "target_link_label": target_links[agreement.target_link],
+                    "is_aggregate": agreement.is_aggregate,
+                    "part_of": agreement.part_of.slug if agreement.part_of else None,
+                    "part_of_basis": agreement.part_of_basis or None,
+                    "parties": joined(
+                        f"{name} ({roles[role]})" for name, role in parties.get(agreement.pk, ())
+                    ),
+                    "sectors": joined(sectors.get(agreement.pk, ())),
+                    "commitments": joined(commitments.get(agreement.pk, ())),
+                    "sources": joined(sources.get(agreement.pk, ())),
+                    "is_synthetic": agreement.is_synthetic,
+                    "url": url(agreement.slug),
+                }
+
+    return export(AGREEMENT_COLUMNS, rows(), fmt, "agreements")
