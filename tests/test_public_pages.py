@@ -488,8 +488,6 @@ def test_an_export_with_no_match_still_has_its_header_and_is_valid_json(client, 
     response = client.get("/agreements.csv", {"q": "no such words anywhere"})
     assert response.streaming  # written out as it is read, never built whole in memory
     lines = content(response).decode().splitlines()
-    assert lines == [
-        ",".join(["slug", "title", "instrument", "status", "status_label", *lines[0].split(",")[5:]])
-    ]
+    assert len(lines) == 1 and "value_in_yen" in lines[0]  # the header, nothing else
     assert lines[0].startswith("slug,title,") and lines[0].endswith(",is_synthetic,url")
     assert json.loads(content(client.get("/commitments.json", {"q": "no such words anywhere"}))) == []
