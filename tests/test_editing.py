@@ -630,3 +630,18 @@ def test_a_tie_to_the_target_is_a_claim_that_needs_its_source(editor_client, sum
     # The Kazakh deals now count in the stated figure: at least 3e9 × 157.894736, rounded down.
     assert "<strong>at least ¥473.68 billion</strong>" in html
     assert "<strong>at least ¥1.73 trillion</strong>" in html  # what stays reported: the Uzbek deals
+
+
+def test_a_stale_correction_of_a_status_note_is_refused(summit_data, make_staff):
+    change = Agreement.objects.get(slug="uzbekistan-japan-summit-package").status_changes.get()
+    first, second = Client(), Client()
+    first.force_login(make_staff("alice", "Editor"))
+    second.force_login(make_staff("bob", "Editor"))
+    page_first, page_second = first.get(change_url(change)), second.get(change_url(change))
+    assert (
+        first.post(change_url(change), form_data(page_first, note="Alice's correction.")).status_code == 302
+    )
+    stale = second.post(change_url(change), form_data(page_second, note="Bob's correction."))
+    assert "alice saved this status change" in " ".join(stale.context["adminform"].form.non_field_errors())
+    change.refresh_from_db()
+    assert change.note == "Alice's correction."

@@ -9,7 +9,7 @@ from import_export.admin import ImportExportMixin
 from ..models import Agreement, AgreementParty, Commitment, StatusChange
 from ..services import StaleEdit, change_status_of_many, mark_reviewed, save_record
 from ..templatetags.tracker_format import qualified_money
-from .base import AuditedAdmin, VersionedAdmin
+from .base import VersionedAdmin
 from .filters import AgreementAreaFilter, AgreementCountryFilter, NeedsAttentionFilter
 from .forms import (
     STATUS_FIELDS,
@@ -233,7 +233,7 @@ class AgreementAdmin(ImportExportMixin, TrackedRecordAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(AuditedAdmin):
+class StatusChangeAdmin(VersionedAdmin):
     """Editors correct a record's note or sources here; its date and statuses stay as recorded."""
 
     list_display = ["__str__", "effective_on", "new_status", "recorded_by", "recorded_at"]
@@ -253,6 +253,7 @@ class StatusChangeAdmin(AuditedAdmin):
         "sources",
         "recorded_by",
         "recorded_at",
+        "loaded_version",
     ]
     readonly_fields = [
         "commitment",

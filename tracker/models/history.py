@@ -60,6 +60,7 @@ class StatusChange(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    version = models.PositiveIntegerField(default=1, editable=False)  # its note can be corrected
 
     objects = StatusChangeQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[sources])
