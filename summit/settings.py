@@ -168,6 +168,9 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Imports run in one transaction: a file with any bad row imports nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# A previewed CSV waits here for its confirmation (names made by the app only; swept hourly).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "tracker.admin.imports.ImportUploadStorage"
+IMPORT_UPLOAD_DIR = BASE_DIR / "var" / "imports"
 
 ROOT_URLCONF = "summit.urls"
 

@@ -645,3 +645,68 @@ def test_a_stale_correction_of_a_status_note_is_refused(summit_data, make_staff)
     assert "alice saved this status change" in " ".join(stale.context["adminform"].form.non_field_errors())
     change.refresh_from_db()
     assert change.note == "Alice's correction."
+
+
+def test_an_import_that_became_invalid_since_its_preview_imports_nothing(editor_client, summit_data):
+    make_example_source()
+    preview = import_csv(editor_client, readme_sample_csv())
+    assert preview.context["confirm_form"] is not None
+    # Meanwhile another editor takes the slug of the second row.
+    Agreement.objects.create(
+        slug="example-not-real-grant",
+        title="Taken meanwhile",
+        description="x",
+        instrument="grant",
+        status="reported",
+    )
+    before = Agreement.objects.count()
+    done = confirm_import(editor_client, preview)
+    html = done.content.decode()
+    assert "Nothing was imported" in html
+    assert Agreement.objects.count() == before
+    assert not Agreement.objects.filter(slug="example-not-real-loan").exists()  # not even row 1
+
+
+def test_a_forged_upload_name_is_refused_and_touches_no_file(editor_client, summit_data, tmp_path):
+    make_example_source()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    preview = import_csv(editor_client, readme_sample_csv())
+    form = preview.context["confirm_form"]
+    data = {name: form[name].value() for name in form.fields}
+    data["import_file_name"] = f"../../../../{victim}"
+    response = editor_client.post(reverse("admin:tracker_agreement_process_import"), data, follow=True)
+    assert "This import is no longer available" in response.content.decode()
+    assert victim.read_text() == "keep me"
+
+
+def test_uploads_do_not_outlive_their_import(editor_client, summit_data, settings):
+    from pathlib import Path
+
+    make_example_source()
+    folder = Path(settings.IMPORT_UPLOAD_DIR)
+    existing = set(folder.iterdir()) if folder.exists() else set()
+    preview = import_csv(editor_client, readme_sample_csv())
+    assert len(set(folder.iterdir()) - existing) == 1  # waiting for its confirmation
+    confirm_import(editor_client, preview)
+    assert set(folder.iterdir()) - existing == set()
+    refused = import_csv(editor_client, readme_sample_csv().replace(",signed,", ",finished,", 1))
+    assert refused.context["result"].has_validation_errors()
+    assert set(folder.iterdir()) - existing == set()  # a refused preview keeps nothing
+
+
+def test_an_oversized_import_is_refused_with_a_clear_message(editor_client, summit_data):
+    header = readme_sample_csv().splitlines()[0]
+    text = header + "\n" + ("x," * 20 + "\n") * 120_000  # over 2 MB
+    response = import_csv(editor_client, text)
+    errors = response.context["form"].errors["import_file"]
+    assert errors and "the limit is 2 MB" in errors[0]
+
+
+def test_an_import_over_the_row_limit_is_refused_before_it_is_validated(editor_client, summit_data):
+    header = readme_sample_csv().splitlines()[0]
+    row = ",".join(f"x{i}" for i in range(len(header.split(","))))
+    response = import_csv(editor_client, header + "\n" + (row + "\n") * 5001)
+    html = response.content.decode()
+    assert "The file has 5,001 rows; the limit is 5,000" in html
+    assert response.context.get("confirm_form") is None

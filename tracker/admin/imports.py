@@ -3,9 +3,16 @@ one transaction, so a file with any bad row imports nothing. Writes go through t
 new agreements start their timeline under the same status rules as the admin form."""
 
 import datetime
+import re
+import time
+import uuid
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from import_export import fields, resources
+from import_export.forms import ImportForm
+from import_export.tmp_storages import BaseStorage
 from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 
 from ..models import Agreement, Commitment, DateAccuracy, Sector, Source
@@ -73,6 +80,10 @@ class AgreementResource(resources.ModelResource):
         report_skipped = True
         use_transactions = True
 
+    def before_import(self, dataset, **kwargs):
+        if len(dataset) > MAX_ROWS:
+            raise ValidationError(f"The file has {len(dataset):,} rows; the limit is {MAX_ROWS:,}. Split it.")
+
     def export_field(self, field, instance, **kwargs):
         value = super().export_field(field, instance, **kwargs)
         return csv_cell(value) if isinstance(value, str) else value
@@ -135,3 +146,58 @@ def first_step(row):
         "note": IMPORT_NOTE,
         "sources": list(Source.objects.filter(slug__in=slugs(row, "sources"))),
     }
+
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000  # a preview of this many rows validates well within the worker timeout
+UPLOAD_NAME = re.compile(r"^[0-9a-f]{32}$")
+UPLOADS_KEPT_FOR = datetime.timedelta(hours=1)
+
+
+def upload_folder():
+    folder = Path(settings.IMPORT_UPLOAD_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+class ImportUploadStorage(BaseStorage):
+    """Where a previewed file waits for its confirmation. Only names this class made itself are
+    accepted back from the confirm form, so a forged name cannot reach another file; waiting
+    files are removed after their import, and any left unconfirmed after an hour."""
+
+    def save(self, data):
+        self.sweep()
+        self.name = uuid.uuid4().hex
+        mode = "wb" if isinstance(data, bytes) else "w"
+        with open(self.path(), mode, encoding=None if mode == "wb" else self.encoding) as file:
+            file.write(data)
+
+    def read(self):
+        with open(self.path(), self.read_mode, encoding=self.encoding) as file:
+            return file.read()
+
+    def remove(self):
+        self.path().unlink(missing_ok=True)
+
+    def path(self):
+        if not UPLOAD_NAME.match(self.name or ""):
+            raise ValidationError("This import is no longer available; upload the file again.")
+        return upload_folder() / self.name
+
+    @staticmethod
+    def sweep():
+        cutoff = time.time() - UPLOADS_KEPT_FOR.total_seconds()
+        for path in upload_folder().iterdir():
+            if UPLOAD_NAME.match(path.name) and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+
+
+class AgreementImportForm(ImportForm):
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
+                f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB ({MAX_ROWS:,} rows). Split it into smaller files."
+            )
+        return upload

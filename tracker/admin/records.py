@@ -2,8 +2,10 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from import_export.admin import ImportExportMixin
 
 from ..models import Agreement, AgreementParty, Commitment, StatusChange
@@ -19,7 +21,7 @@ from .forms import (
     describe_changes,
     encode_versions,
 )
-from .imports import AgreementResource
+from .imports import AgreementImportForm, AgreementResource, ImportUploadStorage
 
 
 def status_badge(record):
@@ -27,6 +29,10 @@ def status_badge(record):
     return render_to_string(
         "includes/status_badge.html", {"status": record.status, "label": record.get_status_display()}
     )
+
+
+def describe_row_errors(row):
+    return "; ".join(f"{field}: {' '.join(errors)}" for field, errors in row.error_dict.items())
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -208,6 +214,7 @@ class AgreementPartyInline(admin.TabularInline):
 @admin.register(Agreement)
 class AgreementAdmin(ImportExportMixin, TrackedRecordAdmin):
     resource_classes = [AgreementResource]
+    import_form_class = AgreementImportForm
     list_display = ["title", "instrument", "status_badge", "signed_on", "value", "last_reviewed_on"]
     list_filter = [
         NeedsAttentionFilter,
@@ -226,6 +233,45 @@ class AgreementAdmin(ImportExportMixin, TrackedRecordAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["last_reviewed_on"]
     inlines = [AgreementPartyInline, StatusChangeInline]
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        result, form = context.get("result"), context.get("form")
+        if result is not None and "confirm_form" not in context and form is not None:
+            # A refused preview will never be confirmed: its upload goes now.
+            name = getattr(form.cleaned_data.get("import_file"), "tmp_storage_name", None)
+            if name:
+                ImportUploadStorage(name=name).remove()
+        return response
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except (ValidationError, FileNotFoundError):
+            self.message_user(
+                request, "This import is no longer available; upload the file again.", messages.ERROR
+            )
+            return HttpResponseRedirect(reverse("admin:tracker_agreement_import"))
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        # Validated again at confirmation, all or nothing: a row that has become invalid since
+        # the preview (another editor changed a record) stops the whole import.
+        kwargs["rollback_on_validation_errors"] = True
+        return super().process_dataset(dataset, form, request, **kwargs)
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            problems = [f"row {row.number}: {describe_row_errors(row)}" for row in result.invalid_rows]
+            problems += [f"row {number}: {errors[0].error}" for number, errors in result.row_errors()]
+            self.message_user(
+                request,
+                "Nothing was imported: since the preview, the data no longer passes the checks. "
+                + " ".join(problems),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:tracker_agreement_import"))
+        return super().process_result(result, request)
 
     @admin.display(description="Value", ordering="yen_value")
     def value(self, agreement):
