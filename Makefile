@@ -24,7 +24,8 @@ run: install var/secret_key
 	$(PROD) $(BIN)/python manage.py migrate --noinput
 	$(PROD) $(BIN)/python manage.py load_summit_data --if-empty
 	$(PROD) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(PROD) $(BIN)/gunicorn summit.wsgi --bind 127.0.0.1:8000 --workers 2 --timeout 30 \
+	$(PROD) $(BIN)/gunicorn summit.wsgi --bind 127.0.0.1:8000 --workers 2 --worker-class gthread \
+		--threads 4 --timeout 30 \
 		--graceful-timeout 10 --max-requests 2000 --max-requests-jitter 200 \
 		--limit-request-line 8190 --limit-request-fields 100 --access-logfile -
 
