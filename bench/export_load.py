@@ -71,6 +71,7 @@ def main():
         "DEBUG": "false",
         "SECRET_KEY": "export-benchmark-only-key-" + "x" * 40,
         "SHOW_SYNTHETIC_RECORDS": "true",  # the synthetic rows must reach the exports
+        "DJANGO_SETTINGS_MODULE": "summit.settings",
     }
     if not database.exists():
         started = time.perf_counter()
