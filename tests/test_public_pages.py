@@ -491,3 +491,31 @@ def test_an_export_with_no_match_still_has_its_header_and_is_valid_json(client, 
     assert len(lines) == 1 and "value_in_yen" in lines[0]  # the header, nothing else
     assert lines[0].startswith("slug,title,") and lines[0].endswith(",is_synthetic,url")
     assert json.loads(content(client.get("/commitments.json", {"q": "no such words anywhere"}))) == []
+
+
+@pytest.mark.parametrize(
+    "url, query, noun",
+    [
+        ("/agreements/", {"q": "hydrogen"}, "agreement"),
+        ("/agreements/", {"status": "completed"}, "agreement"),
+        ("/commitments/", {"status": "achieved"}, "commitment"),
+    ],
+)
+def test_a_valid_filter_with_no_match_says_so_and_offers_a_way_back(client, summit_data, url, query, noun):
+    response = client.get(url, query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"No {noun} matches these filters." in html
+    assert f'<a href="{url}">Clear all filters</a>' in html
+    assert "not valid" not in html
+
+
+def test_result_count_grammar(client, summit_data):
+    assert (
+        "1 agreement matches these filters"
+        in client.get("/agreements/", {"q": "SmartMining"}).content.decode()
+    )
+    assert (
+        "3 agreements match these filters"
+        in client.get("/agreements/", {"country": "uzbekistan"}).content.decode()
+    )

@@ -123,7 +123,7 @@ class AgreementFilter(django_filters.FilterSet):
     min_yen = yen_bound("gte", "Value from (¥)")
     max_yen = yen_bound("lte", "Value to (¥)")
     target_link = django_filters.ChoiceFilter(
-        choices=Agreement.TargetLink.choices, label="Tie to the ¥3 trillion target", empty_label="Any"
+        choices=Agreement.TargetLink.choices, label="Tie to the target", empty_label="Any"
     )
     sort = Ordering(
         fields=(("signed_on", "date"), ("yen_value", "value"), ("title", "title")),
