@@ -6,6 +6,7 @@ come, so a worker's memory stays flat whatever the number of rows."""
 
 import csv
 import json
+import threading
 from itertools import islice
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -18,6 +19,10 @@ from ..models import Agreement, AgreementParty, Commitment
 from ..spreadsheet import csv_cell
 
 BATCH = 2000
+# At most this many exports stream at once in a server process, so its other threads stay free
+# for pages however many exports a client asks for (`make run`: 4 threads a process).
+EXPORTS_AT_ONCE = 2
+export_slots = threading.BoundedSemaphore(EXPORTS_AT_ONCE)
 
 COMMITMENT_COLUMNS = [
     "slug",
@@ -94,12 +99,41 @@ def json_lines(rows):
     yield "\n]\n"
 
 
+class SlotStream:
+    """An export's lines, holding an export slot until the server closes the response (which
+    WSGI servers always do, whether the client read to the end or went away)."""
+
+    def __init__(self, lines):
+        self.lines = lines
+        self.released = False
+
+    def __iter__(self):
+        try:
+            yield from self.lines
+        finally:
+            self.close()
+
+    def close(self):
+        if not self.released:
+            self.released = True
+            export_slots.release()
+
+
+def busy():
+    response = HttpResponse(
+        "Too many exports are running; try again in a few seconds.\n", status=503, content_type="text/plain"
+    )
+    response["Retry-After"] = "10"
+    return response
+
+
 def export(columns, rows, fmt, name):
+    if not export_slots.acquire(blocking=False):
+        return busy()
     stamp = timezone.localdate().isoformat()
-    if fmt == "json":
-        response = StreamingHttpResponse(json_lines(rows), content_type="application/json")
-    else:
-        response = StreamingHttpResponse(csv_lines(columns, rows), content_type="text/csv; charset=utf-8")
+    lines = json_lines(rows) if fmt == "json" else csv_lines(columns, rows)
+    content_type = "application/json" if fmt == "json" else "text/csv; charset=utf-8"
+    response = StreamingHttpResponse(SlotStream(lines), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
     return response
 
