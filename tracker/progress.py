@@ -60,7 +60,7 @@ EXCLUSION_REASONS = {
     "no_rate": "no exchange rate to yen for its currency on or before its signing date",
     "fully_itemized": "package fully itemized: its listed parts are counted instead",
 }
-EXCLUDED_STATUSES = {"suspended", "cancelled", "terminated_early"}
+EXCLUDED_STATUSES = ("suspended", "cancelled", "terminated_early")
 
 SEVERAL_COUNTRIES = ("several-countries", "Several Central Asian countries")
 NO_COUNTRY = ("no-country", "No single Central Asian country named")

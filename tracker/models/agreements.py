@@ -256,6 +256,10 @@ class AgreementPartyQuerySet(models.QuerySet):
     def get_by_natural_key(self, agreement_slug, party_slug, role):
         return self.get(agreement__slug=agreement_slug, party__slug=party_slug, role=role)
 
+    def public(self):
+        """Roles in the agreements readers see."""
+        return self.filter(agreement__in=Agreement.objects.public())
+
     def prefetch(self, *, with_sources=False):
         """An agreement's parties and roles, for `prefetch_related` on agreements."""
         roles = self.select_related("party")

@@ -42,7 +42,7 @@ def country_list(request):
         .prefetch_related(Prefetch("leaders", queryset=Leader.objects.order_by("name")))
         .annotate(
             agreement_count=count_of(
-                AgreementParty.objects.filter(agreement__in=Agreement.objects.public()),
+                AgreementParty.objects.public(),
                 "party",
                 distinct="agreement",
             ),
@@ -73,7 +73,7 @@ def organization_list(request):
         .select_related("based_in")
         .annotate(
             agreement_count=count_of(
-                AgreementParty.objects.filter(agreement__in=Agreement.objects.public()),
+                AgreementParty.objects.public(),
                 "party",
                 distinct="agreement",
             )
@@ -88,7 +88,8 @@ def organization_detail(request, slug):
         Party.objects.organizations().select_related("based_in").prefetch_related("sources"), slug=slug
     )
     roles = (
-        AgreementParty.objects.filter(party=organization, agreement__in=Agreement.objects.public())
+        AgreementParty.objects.public()
+        .filter(party=organization)
         .select_related("agreement")
         .order_by("agreement__title", "role")
     )

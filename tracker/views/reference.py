@@ -10,7 +10,6 @@ from ..charts import bars, target_segments
 from ..models import (
     Agreement,
     Commitment,
-    DateAccuracy,
     ExchangeRate,
     Mechanism,
     ReportedFigure,
@@ -18,7 +17,8 @@ from ..models import (
     StatusChange,
     Summit,
 )
-from ..progress import EXCLUSION_REASONS, PACE_MIN_DATES, PACE_MIN_SPAN_DAYS, TIERS
+from ..progress import EXCLUDED_STATUSES, EXCLUSION_REASONS, PACE_MIN_DATES, PACE_MIN_SPAN_DAYS, TIERS
+from ..templatetags.tracker_format import known_date
 from .common import PAGE_SIZE, count_of, current_progress, last_updated, recent_changes
 
 COUNTED_SHOWN = 50
@@ -44,9 +44,7 @@ def target_detail(request):
         "target": target,
         "progress": progress,
         "tiers": TIERS,
-        "excluded_statuses": [
-            EXCLUSION_REASONS[code] for code in ("suspended", "cancelled", "terminated_early")
-        ],
+        "excluded_statuses": [EXCLUSION_REASONS[code] for code in EXCLUDED_STATUSES],
         "pace_min_dates": PACE_MIN_DATES,
         "pace_min_span_days": PACE_MIN_SPAN_DAYS,
         "segments": target_segments(progress) if progress else [],
@@ -118,11 +116,10 @@ def change_list(request):
 
 
 def effective_line(change):
-    """When a step took effect, as the evidence allows (the feed's words, like the timeline's)."""
+    """When a step took effect, in the timeline's words (one rendering of a dated step)."""
     if change.effective_on is None:
         return "Date it took effect unknown"
-    around = "around " if change.date_accuracy == DateAccuracy.APPROXIMATE else ""
-    return f"Took effect {around}{change.effective_on.day} {change.effective_on:%B %Y}"
+    return f"Took effect {known_date(change.effective_on, change.date_accuracy)}"
 
 
 class StatusChangeFeed(Feed):
