@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run dev test install check fmt clean
+.PHONY: run dev test install check fmt clean bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); set PYTHON=python3.11" % sys.version.split()[0])'
@@ -53,6 +53,14 @@ check: install
 	DEBUG=false SECRET_KEY=check-deploy-$$(date +%s%N)-not-a-real-key-only-for-this-check-0123456789abcdef \
 		SECURE_COOKIES=true SSL_REDIRECT=true HSTS_SECONDS=31536000 HSTS_PRELOAD=true BEHIND_TLS_PROXY=true \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Ours against Datasette on the same SQLite file (bench/peer.py); about 15 minutes. Needs wrk
+# (Debian's package, installed here if apt-get can) and Datasette in a virtualenv of its own.
+bench: install
+	command -v wrk >/dev/null || apt-get install -y wrk
+	test -x var/bench-peer/bin/datasette || ($(PYTHON) -m venv var/bench-peer && \
+		var/bench-peer/bin/pip install --quiet datasette==0.65.5)
+	$(BIN)/python bench/peer.py
 
 fmt: install
 	$(BIN)/ruff format .

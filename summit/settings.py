@@ -127,6 +127,9 @@ MIDDLEWARE = [
     "tracker.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and exports compressed (with Django's BREACH mitigation); static files come
+    # precompressed from WhiteNoise above, so they never reach it.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -277,6 +280,10 @@ LOGIN_URL = "admin:login"
 # Synthetic records (for tests and benchmarks) never reach public figures; a test or benchmark
 # database may show them, and the site then says so on every page.
 SHOW_SYNTHETIC_RECORDS = envbool("SHOW_SYNTHETIC_RECORDS", False)
+
+# Public pages rendered once per data version are kept in each server process, up to this size
+# (tracker.freshness.per_version); 0 renders every request.
+PUBLIC_PAGE_CACHE_MIB = envint("PUBLIC_PAGE_CACHE_MIB", 32)
 
 LOGGING = {
     "version": 1,

@@ -4,8 +4,9 @@ from decimal import Decimal
 import pytest
 
 from tests.factories import make_agreement, make_country, make_rate, make_sector, make_target
-from tracker.models import Agreement
-from tracker.progress import compute_progress, window_elapsed
+from tracker.models import Agreement, Target
+from tracker.progress import Split, compute_progress, window_elapsed
+from tracker.synthetic import create_synthetic
 
 pytestmark = pytest.mark.django_db
 
@@ -252,3 +253,27 @@ def test_progress_on_the_shipped_data(summit_data):
     }
     assert reasons(result)["tashkent-international-airport"] == "no_value"
     assert result.share_of_window_elapsed == Decimal(365) / Decimal(1826)
+
+
+def test_kept_sums_per_country_and_sector_match_their_agreements(summit_data, settings):
+    """The country and sector pages read their counted value from the kept computation; it
+    must equal the sum over the agreements each takes part in (in full on each)."""
+    from tracker.models import Party, Sector
+
+    settings.SHOW_SYNTHETIC_RECORDS = True
+    create_synthetic(agreements=300, commitments=0, seed=3)
+    result = compute_progress(target=Target.objects.get(), on_date=datetime.date(2026, 6, 1))
+    pairs = [
+        (result.involving_country, country, Agreement.objects.with_party(country))
+        for country in Party.objects.central_asian()
+    ] + [
+        (result.involving_sector, sector, Agreement.objects.filter(sectors=sector))
+        for sector in Sector.objects.all()
+    ]
+    nonzero = 0
+    for kept, subject, agreements in pairs:
+        expected = result.amount_for(agreements.values_list("pk", flat=True))
+        found = kept.get(subject.pk, Split())
+        assert (found.stated, found.reported) == (expected.stated, expected.reported), subject.slug
+        nonzero += bool(found.largest)
+    assert nonzero >= 6

@@ -153,7 +153,7 @@ def test_export_with_an_invalid_filter_is_a_400_with_the_reason(client, summit_d
 def test_csv_export_follows_the_filters(client, summit_data):
     response = client.get("/agreements.csv", {"country": "kazakhstan"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.DictReader(io.StringIO(content(response).decode())))
+    rows = list(csv.DictReader(io.StringIO(content(response).decode("utf-8-sig"))))
     assert [row["slug"] for row in rows] == ["kazakhstan-japan-summit-package", "smartmining-plus"]
     package = rows[0]
     assert (package["amount"], package["currency"], package["value_exactness"]) == (
@@ -239,7 +239,7 @@ def test_one_figure_reads_the_same_everywhere(client, summit_data):
         make_agreement(slug=slug, amount="3", currency="USD", exactness=exactness, target_link="stated")
     rows = {
         row["slug"]: row
-        for row in csv.DictReader(io.StringIO(content(client.get("/agreements.csv")).decode()))
+        for row in csv.DictReader(io.StringIO(content(client.get("/agreements.csv")).decode("utf-8-sig")))
     }
     data = {row["slug"]: row for row in json.loads(content(client.get("/agreements.json")))}
     lines = {
@@ -420,13 +420,13 @@ def test_editor_text_is_always_inert(client, summit_data):
         assert 'href="javascript:' not in body.lower(), url
     feed = responses["/changes/feed/"].body.decode()
     assert "&lt;script&gt;" in feed
-    csv_rows = list(csv.DictReader(io.StringIO(responses["/agreements.csv"].body.decode())))
+    csv_rows = list(csv.DictReader(io.StringIO(responses["/agreements.csv"].body.decode("utf-8-sig"))))
     assert any(row["title"] == HOSTILE for row in csv_rows)  # kept as text in CSV, never HTML
 
 
 def test_csv_cells_never_start_a_formula(client, summit_data):
     make_agreement(slug="formula", title='=HYPERLINK("http://evil","x")', amount="1")
-    rows = list(csv.DictReader(io.StringIO(content(client.get("/agreements.csv")).decode())))
+    rows = list(csv.DictReader(io.StringIO(content(client.get("/agreements.csv")).decode("utf-8-sig"))))
     assert next(row for row in rows if row["slug"] == "formula")["title"].startswith("'=")
 
 
@@ -488,7 +488,10 @@ def test_synthetic_records_are_labelled(client, summit_data, settings):
 def test_an_export_with_no_match_still_has_its_header_and_is_valid_json(client, summit_data):
     response = client.get("/agreements.csv", {"q": "no such words anywhere"})
     assert response.streaming  # written out as it is read, never built whole in memory
-    lines = content(response).decode().splitlines()
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    body = content(response)
+    assert body.startswith("\ufeff".encode())  # the byte-order mark Excel needs to read UTF-8
+    lines = body.decode("utf-8-sig").splitlines()
     assert len(lines) == 1 and "value_in_yen" in lines[0]  # the header, nothing else
     assert lines[0].startswith("slug,title,") and lines[0].endswith(",is_synthetic,url")
     assert json.loads(content(client.get("/commitments.json", {"q": "no such words anywhere"}))) == []
@@ -522,13 +525,53 @@ def test_result_count_grammar(client, summit_data):
     )
 
 
-def test_exports_beyond_the_limit_wait_their_turn_and_pages_stay_free(client, summit_data):
-    from tracker.views.exports import EXPORTS_AT_ONCE
+def test_exports_beyond_the_limit_wait_their_turn_and_pages_stay_free(client, summit_data, monkeypatch):
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
 
-    running = [client.get("/agreements.csv") for _ in range(EXPORTS_AT_ONCE)]  # started, not yet read
+    from tracker.views import exports
+
+    monkeypatch.setattr(exports, "BATCH", 10)  # the shipped lists then take several batches
+    running = [client.get("/agreements.csv") for _ in range(exports.EXPORTS_AT_ONCE)]  # started, not yet read
     refused = client.get("/commitments.json")
     assert refused.status_code == 503 and refused["Retry-After"] == "10"
     assert client.get("/agreements/").status_code == 200  # pages are not held up
-    for response in running:
-        response.close()  # the server closes a response when its client goes away
+    assert client.get("/commitments.json", {"status": "achieved"}).status_code == 200  # one batch: no slot
+    # The clients went away unread, so the server closes the responses. The test client does the
+    # same for a response read to its end, keeping the test's database connection open like this.
+    request_finished.disconnect(close_old_connections)
+    try:
+        for response in running:
+            response.close()
+    finally:
+        request_finished.connect(close_old_connections)
     assert client.get("/commitments.json").status_code == 200
+
+
+def test_pages_and_exports_are_compressed_for_clients_that_accept_it(client, summit_data):
+    import gzip
+
+    for url in ("/", "/agreements/", "/agreements.csv"):
+        plain = content(client.get(url))
+        response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+        assert response["Content-Encoding"] == "gzip", url
+        assert "Accept-Encoding" in response["Vary"], url
+        packed = content(response)
+        assert gzip.decompress(packed) == plain and len(packed) < len(plain) / 3, url
+
+
+def test_every_page_advertises_the_feed_once(client, summit_data):
+    for url in ("/", "/agreements/", "/countries/uzbekistan/", "/changes/", "/target/"):
+        html = client.get(url).content.decode()
+        assert html.count('rel="alternate" type="application/atom+xml"') == 1, url
+        assert 'href="/changes/feed/"' in html, url
+
+
+def test_a_filter_error_is_the_description_its_input_points_to(client, summit_data):
+    import re
+
+    html = client.get("/agreements/", {"year": "abc", "min_yen": "x"}).content.decode()
+    described = re.findall(r'aria-describedby="([^"]+)"', html)
+    assert len(described) == 2
+    for element_id in described:
+        assert html.count(f'id="{element_id}"') == 1, element_id

@@ -54,7 +54,7 @@ def test_every_date_on_every_page_and_export_is_sourced(client, summit_data):
     for url, response in responses.items():
         if response.status_code != 200 or url.startswith("/static/"):
             continue
-        body = response.body.decode()
+        body = response.body.decode("utf-8-sig")
         if url.split("?")[0].endswith(".csv"):
             for row in csv.DictReader(io.StringIO(body)):
                 for column in ("signed_on", "target_date"):

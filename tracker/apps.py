@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
 class TrackerConfig(AppConfig):
@@ -7,7 +7,16 @@ class TrackerConfig(AppConfig):
     verbose_name = "Summit tracker"
 
     def ready(self):
+        from . import freshness
         from .roles import sync_roles
 
         # After Django's own post_migrate handler has created every model's permissions.
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="tracker.sync_roles")
+        for model in freshness.tracked_models(self):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    freshness.record_saved_or_deleted,
+                    sender=model,
+                    dispatch_uid=f"tracker.freshness.{model._meta.model_name}",
+                )
+        m2m_changed.connect(freshness.links_changed, dispatch_uid="tracker.freshness.links")

@@ -8,6 +8,7 @@ it); an approximate or exact figure is rounded half to even.
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 
+from .freshness import bump
 from .models import Agreement, Exactness, ExchangeRate
 
 QUALIFIERS = {Exactness.LOWER_BOUND: "at least", Exactness.APPROXIMATE: "about"}
@@ -102,4 +103,6 @@ def refresh_yen_values(agreements=None):
             agreement.yen_value, agreement.yen_rate_id = yen, rate_id
             changed.append(agreement)
     Agreement.objects.bulk_update(changed, ["yen_value", "yen_rate"], batch_size=500)
+    if changed:
+        bump()  # bulk_update sends no signals
     return len(changed)

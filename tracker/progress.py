@@ -22,8 +22,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.urls import reverse
+
 from .models import Agreement, AgreementParty, DateAccuracy, ExchangeRate, Party, Sector
 from .money import Amount
+from .rows import as_date, as_decimal, raw_rows
 
 STATED = Agreement.TargetLink.STATED
 REPORTED = Agreement.TargetLink.REPORTED
@@ -89,11 +92,39 @@ class Split:
         return max(self.stated.yen, self.reported.yen)
 
 
+@dataclass(frozen=True, slots=True)
+class AgreementRow:
+    """The fields of an agreement that counting reads: a plain row, since building a model
+    object per agreement was most of the cost at 100,000 agreements."""
+
+    pk: int
+    slug: str
+    title: str
+    status: str
+    signed_on: datetime.date | None
+    signed_on_accuracy: str
+    amount: Decimal | None
+    currency: str
+    value_exactness: str
+    value_reading: str
+    yen_value: Decimal | None
+    yen_rate_id: int | None
+    target_link: str
+    part_of_id: int | None
+    is_synthetic: bool
+
+    def get_absolute_url(self):
+        return reverse("tracker:agreement_detail", args=[self.slug])
+
+
+ROW_FIELDS = [field.name for field in AgreementRow.__dataclass_fields__.values()]
+
+
 @dataclass
 class CountedLine:
     """One agreement's contribution. For a package it may be only the part its items leave."""
 
-    agreement: Agreement
+    agreement: AgreementRow
     yen: Decimal
     rate: ExchangeRate | None  # None for values stated in yen
     tier: Tier
@@ -114,7 +145,7 @@ class CountedLine:
 
 @dataclass
 class Exclusion:
-    agreement: Agreement
+    agreement: AgreementRow
     code: str
 
     @property
@@ -154,6 +185,11 @@ class TargetProgress:
     by_country: list
     by_sector: list
     by_year: list
+    by_agreement: dict = field(default_factory=dict)  # pk -> its CountedLine or Exclusion
+    # Counted yen of the agreements each country or sector takes part in, by its id: in full on
+    # each (unlike the breakdowns), as a country's or sector's own page shows it.
+    involving_country: dict = field(default_factory=dict)
+    involving_sector: dict = field(default_factory=dict)
 
     @property
     def stated(self):
@@ -214,19 +250,16 @@ class TargetProgress:
 
     def amount_for(self, agreement_ids):
         """Counted yen of some agreements: a page's own figures, not a share of the breakdowns."""
-        wanted = set(agreement_ids)
         split = Split()
-        for line in self.counted:
-            if line.agreement.pk in wanted:
+        for pk in set(agreement_ids):
+            line = self.by_agreement.get(pk)
+            if isinstance(line, CountedLine):
                 split.add(line.link, line.yen, line.exactness)
         return split
 
     def line_for(self, agreement):
         """How one agreement figures in the target: its counted line, or its exclusion."""
-        for item in (*self.counted, *self.excluded):
-            if item.agreement.pk == agreement.pk:
-                return item
-        return None
+        return self.by_agreement.get(agreement.pk)
 
 
 def window_elapsed(target, on_date):
@@ -235,64 +268,70 @@ def window_elapsed(target, on_date):
     return Decimal(min(max(elapsed_days, 0), total_days)) / Decimal(total_days)
 
 
-COUNTING_FIELDS = [
-    "slug",
-    "title",
-    "status",
-    "signed_on",
-    "signed_on_accuracy",
-    "amount",
-    "currency",
-    "value_exactness",
-    "value_reading",
-    "yen_value",
-    "yen_rate",
-    "target_link",
-    "is_aggregate",
-    "part_of",
-    "is_synthetic",
-]
-
-
 @dataclass
 class Memberships:
-    """Which Central Asian countries and which sectors each agreement has, by agreement id.
+    """Which Central Asian countries and which sectors each agreement has, as ids by agreement
+    id, and the countries and sectors by id.
 
     Loaded as id pairs: counting thousands of agreements must not build a model per link.
     """
 
     countries: dict
     sectors: dict
+    country_by_id: dict
+    sector_by_id: dict
 
     @classmethod
     def load(cls):
         countries = {party.pk: party for party in Party.objects.central_asian()}
         sectors = {sector.pk: sector for sector in Sector.objects.all()}
         country_links, sector_links = {}, {}
-        # No ordering inside DISTINCT: a country with two roles on one agreement is one pair.
-        roles = (
-            AgreementParty.objects.filter(party__in=list(countries))
-            .order_by()
-            .values_list("agreement", "party")
-        )
-        for agreement_id, party_id in roles.distinct():
-            country_links.setdefault(agreement_id, []).append(countries[party_id])
-        for agreement_id, sector_id in Agreement.sectors.through.objects.order_by().values_list(
-            "agreement", "sector"
+        if countries:
+            # A country with two roles on one agreement is one membership: a set (DISTINCT in
+            # SQL costs more than it saves here).
+            roles = AgreementParty.objects.filter(party__in=list(countries)).order_by()
+            for agreement_id, party_id in raw_rows(roles.values_list("agreement", "party")):
+                country_links.setdefault(agreement_id, set()).add(party_id)
+        for agreement_id, sector_id in raw_rows(
+            Agreement.sectors.through.objects.order_by().values_list("agreement", "sector")
         ):
-            sector_links.setdefault(agreement_id, []).append(sectors[sector_id])
-        return cls(country_links, sector_links)
+            sector_links.setdefault(agreement_id, set()).add(sector_id)
+        return cls(country_links, sector_links, countries, sectors)
+
+
+def agreement_rows():
+    rows = Agreement.objects.public().order_by("pk").values_list(*ROW_FIELDS)
+    for pk, slug, title, status, signed_on, accuracy, amount, *rest in raw_rows(rows):
+        currency, exactness, reading, yen_value, rate_id, link, part_of_id, is_synthetic = rest
+        yield AgreementRow(
+            pk,
+            slug,
+            title,
+            status,
+            as_date(signed_on),
+            accuracy,
+            as_decimal(amount),
+            currency,
+            exactness,
+            reading,
+            as_decimal(yen_value),
+            rate_id,
+            link,
+            part_of_id,
+            bool(is_synthetic),
+        )
 
 
 def compute_progress(*, target, on_date):
-    agreements = list(Agreement.objects.public().only(*COUNTING_FIELDS).order_by("pk"))
+    agreements = list(agreement_rows())
     rates = {rate.pk: rate for rate in ExchangeRate.objects.all()}
     memberships = Memberships.load()
+    window_end = target.ends_on
 
     excluded = []
     valued = {}  # agreement pk -> (yen, rate)
     for agreement in agreements:
-        code = _exclusion_code(agreement, target)
+        code = _exclusion_code(agreement, window_end)
         if code:
             excluded.append(Exclusion(agreement, code))
         else:
@@ -337,14 +376,14 @@ def compute_progress(*, target, on_date):
     return _summarize(target, on_date, counted, excluded, memberships)
 
 
-def _exclusion_code(agreement, target):
+def _exclusion_code(agreement, window_end):
     if agreement.target_link == Agreement.TargetLink.NOT_PART:
         return "not_part"
     if agreement.status in EXCLUDED_STATUSES:
         return agreement.status
     if agreement.amount is None:
         return "no_value"
-    if agreement.signed_on and agreement.signed_on > target.ends_on:
+    if agreement.signed_on and agreement.signed_on > window_end:
         return "after_window"
     if agreement.yen_value is None:
         return "no_rate"
@@ -352,24 +391,48 @@ def _exclusion_code(agreement, target):
 
 
 def _summarize(target, on_date, counted, excluded, memberships):
+    # Sum by every combination first (a few hundred), then fold those into the breakdowns: one
+    # dictionary update per agreement instead of five group updates.
+    sums = {}
+    countries_of, sectors_of = memberships.countries, memberships.sectors
+    for line in counted:
+        agreement = line.agreement
+        key = (
+            agreement.target_link,
+            agreement.value_exactness,
+            line.tier.key,
+            frozenset(countries_of.get(agreement.pk, ())),
+            frozenset(sectors_of.get(agreement.pk, ())),
+            agreement.signed_on.year if agreement.signed_on else None,
+        )
+        sums[key] = sums.get(key, 0) + line.yen
+
     totals = Split()
     tiers = {tier.key: Group(tier.key, tier.label) for tier in TIERS}
     countries, sectors, years = {}, {}, {}
-    for line in counted:
-        totals.add(line.link, line.yen, line.exactness)
-        tiers[line.tier.key].split.add(line.link, line.yen, line.exactness)
+    involving_country, involving_sector = {}, {}
+    for (link, exactness, tier_key, line_countries, line_sectors, year), yen in sums.items():
+        for involving, ids in ((involving_country, line_countries), (involving_sector, line_sectors)):
+            for pk in ids:
+                involving.setdefault(pk, Split()).add(link, yen, exactness)
+        totals.add(link, yen, exactness)
+        tiers[tier_key].split.add(link, yen, exactness)
         for groups, (key, label, subject) in (
-            (countries, _country_group(memberships.countries.get(line.agreement.pk, ()))),
-            (sectors, _sector_group(memberships.sectors.get(line.agreement.pk, ()))),
-            (years, _year_group(line.agreement)),
+            (countries, _country_group([memberships.country_by_id[pk] for pk in line_countries])),
+            (sectors, _sector_group([memberships.sector_by_id[pk] for pk in line_sectors])),
+            (years, _year_group(year)),
         ):
             group = groups.setdefault(key, Group(key, label, subject=subject))
-            group.split.add(line.link, line.yen, line.exactness)
+            group.split.add(link, yen, exactness)
 
     def largest_first(groups):
         return sorted(groups.values(), key=lambda group: (-group.split.largest, group.label))
 
+    by_agreement = {item.agreement.pk: item for item in (*counted, *excluded)}
     return TargetProgress(
+        by_agreement=by_agreement,
+        involving_country=involving_country,
+        involving_sector=involving_sector,
         target=target,
         on_date=on_date,
         counted=sorted(counted, key=lambda line: (not line.is_stated, -line.yen)),
@@ -391,11 +454,12 @@ def _country_group(countries):
 
 def _sector_group(sectors):
     if len(sectors) == 1:
-        return sectors[0].slug, sectors[0].name, sectors[0]
+        (sector,) = sectors
+        return sector.slug, sector.name, sector
     return (*(SEVERAL_SECTORS if sectors else NO_SECTOR), None)
 
 
-def _year_group(agreement):
-    if agreement.signed_on is None:
+def _year_group(year):
+    if year is None:
         return (*NO_YEAR, None)
-    return str(agreement.signed_on.year), str(agreement.signed_on.year), None
+    return str(year), str(year), None

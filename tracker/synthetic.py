@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from .freshness import bump
 from .models import (
     Agreement,
     AgreementParty,
@@ -112,4 +113,5 @@ def create_synthetic(*, agreements=0, commitments=0, seed=1):
     Commitment.sources.through.objects.bulk_create(
         [Commitment.sources.through(commitment=c, source=source) for c in new_commitments]
     )
+    bump()  # bulk_create sends no signals
     return len(created), len(new_commitments)

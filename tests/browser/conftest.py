@@ -8,7 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+
+from tests.conftest import insert_rows
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 BROWSER_DIR = Path(__file__).resolve().parent
@@ -58,8 +59,8 @@ def plain_static_files(settings):
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    call_command("load_summit_data", verbosity=0)
+def site(live_server, transactional_db, summit_rows):
+    insert_rows(summit_rows)
     return live_server.url
 
 

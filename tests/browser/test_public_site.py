@@ -20,6 +20,7 @@ MAIN_PAGES = [
     "/dialogue/",
     "/agreements/smartmining-plus/",
     "/changes/",
+    "/agreements/?year=abc&min_yen=x",  # invalid filters: the errors and their descriptions
 ]
 
 

@@ -7,12 +7,14 @@ from .history import StatusChange
 from .parties import Leader, Party, Summit
 from .sources import Source
 from .topics import Chapter, PriorityArea, Sector
+from .version import DataVersion
 
 __all__ = [
     "Agreement",
     "AgreementParty",
     "Chapter",
     "Commitment",
+    "DataVersion",
     "DateAccuracy",
     "Exactness",
     "ExchangeRate",

@@ -10,13 +10,16 @@ from django.core import serializers
 from django.core.management.color import no_style
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from .. import freshness
+from ..models import DataVersion
 from .loading import FixtureProblem
 
 
 def backed_up_models():
     """Tracker records with their audit trail, accounts and the admin's log. Not sessions,
     login-throttling records or the roles, which every migrate rebuilds."""
-    models = list(apps.get_app_config("tracker").get_models())
+    # Not the data version: a restore is a change, and gets a new one.
+    models = [model for model in apps.get_app_config("tracker").get_models() if model is not DataVersion]
     return [*models, apps.get_model("auth", "User"), apps.get_model("admin", "LogEntry")]
 
 
@@ -57,4 +60,5 @@ def restore(path):
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), backed_up_models()):
             cursor.execute(statement)
+    freshness.bump()
     return count

@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.utils import timezone
 
+from .. import freshness
 from ..models import Agreement, Commitment, StatusChange, Target
 from ..progress import compute_progress
 
@@ -25,11 +27,17 @@ def status_counts(queryset, choices):
 
 
 def current_progress():
-    """The target and its progress today; (None, None) before a target is loaded."""
-    target = Target.objects.first()
-    if target is None:
-        return None, None
-    return target, compute_progress(target=target, on_date=timezone.localdate())
+    """The target and its progress today; (None, None) before a target is loaded.
+
+    Computed once per data version and day (the share of the window elapsed moves daily), in
+    each server process; a warm page pays one query for the version."""
+    on_date = timezone.localdate()
+
+    def compute():
+        target = Target.objects.first()
+        return target, (compute_progress(target=target, on_date=on_date) if target else None)
+
+    return freshness.kept("progress", compute, on_date, settings.SHOW_SYNTHETIC_RECORDS)
 
 
 def recent_changes(limit):

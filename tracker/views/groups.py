@@ -5,25 +5,35 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from ..models import Agreement, AgreementParty, Commitment, Leader, Party, PriorityArea, Sector
+from ..progress import Split
 from .common import count_of, current_progress, status_counts
 
 SHOWN = 50  # records listed on a group page; the rest are one click away in the filtered list
 
 
-def group_context(agreements, commitments=None, *, list_query=""):
+def group_context(agreements, commitments=None, *, list_query="", counted_in=None):
     """What every group page shows: its agreements' status mix and counted value, the first
-    SHOWN agreements and commitments, and links to the full filtered lists."""
+    SHOWN agreements and commitments, and links to the full filtered lists.
+
+    `counted_in(progress)` picks the group's counted value from the kept computation where it
+    has one (countries, sectors); otherwise it is summed from the group's agreement ids."""
     _target, progress = current_progress()
-    agreement_ids = list(agreements.values_list("pk", flat=True))
+    statuses = status_counts(agreements, Agreement.Status.choices)
+    if progress is None:
+        counted = None
+    elif counted_in is not None:
+        counted = counted_in(progress)
+    else:
+        counted = progress.amount_for(agreements.values_list("pk", flat=True))
     context = {
         "agreements": list(
             agreements.select_related("yen_rate")
             .prefetch_related(AgreementParty.objects.prefetch())
             .order_by("title")[:SHOWN]
         ),
-        "agreement_total": len(agreement_ids),
-        "agreement_statuses": status_counts(agreements, Agreement.Status.choices),
-        "counted": progress.amount_for(agreement_ids) if progress else None,
+        "agreement_total": sum(count for _value, _label, count in statuses),
+        "agreement_statuses": statuses,
+        "counted": counted,
         "list_query": list_query,
         "shown": SHOWN,
     }
@@ -63,6 +73,7 @@ def country_detail(request, slug):
         Agreement.objects.public().with_party(country),
         commitments=Commitment.objects.public().filter(countries=country),
         list_query=f"country={country.slug}",
+        counted_in=lambda progress: progress.involving_country.get(country.pk, Split()),
     )
     return render(request, "tracker/country_detail.html", {"country": country, **context})
 
@@ -136,6 +147,8 @@ def sector_list(request):
 def sector_detail(request, slug):
     sector = get_object_or_404(Sector, slug=slug)
     context = group_context(
-        Agreement.objects.public().filter(sectors=sector), list_query=f"sector={sector.slug}"
+        Agreement.objects.public().filter(sectors=sector),
+        list_query=f"sector={sector.slug}",
+        counted_in=lambda progress: progress.involving_sector.get(sector.pk, Split()),
     )
     return render(request, "tracker/sector_detail.html", {"sector": sector, **context})
