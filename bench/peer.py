@@ -1,0 +1,432 @@
+"""Our tracker against the peer a data team would otherwise use: Datasette on the same SQLite file.
+
+    make bench                       # shipped data, +10,000 and +100,000 agreements, SQLite
+    .venv/bin/python bench/peer.py --agreements 10000              # one size
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench make bench    # ours on PostgreSQL too
+    DATABASE_URL=… .venv/bin/python bench/peer.py --only-postgres --agreements 10000 100000
+
+For each size it builds a database (the real data plus N synthetic agreements, once, into
+var/bench/), serves ours as `make run` does (gunicorn, 2 workers x 4 threads, DEBUG off) and
+Datasette 0.65.5 on the same file, by default and tuned (`-i`, `suggest_facets off`), and
+measures each page with wrk, one connection and then 16, alternating ours and the peer after a
+warm-up. It prints requests/s, p50/p99 latency, bytes and SQL queries per page, the time of the
+first request after a change, and a full CSV export's time and worker memory; the ratios ours ÷
+peer go to var/bench/peer-results.json. wrk (Debian package) and a Datasette virtualenv are
+installed by `make bench`. Traffic goes only to 127.0.0.1.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "bench"
+OURS_PORT, PEER_PORT = 8021, 8022
+DATASETTE = ROOT / "var" / "bench-peer" / "bin" / "datasette"
+GUNICORN = [
+    "--workers", "2", "--worker-class", "gthread", "--threads", "4", "--timeout", "120",
+    "--log-level", "warning",
+]  # fmt: skip
+FLUSH = "from django.core.management import call_command; call_command('flush', interactive=False)\n"
+SECONDS = 5  # per wrk run, after a 1 s warm-up run
+COUNTRY, STATUS = "uzbekistan", "signed"
+
+
+def environment(database_url):
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": "peer-benchmark-only-key-" + "x" * 40,
+        "SHOW_SYNTHETIC_RECORDS": "true",  # the synthetic rows must reach the pages
+        "DJANGO_SETTINGS_MODULE": "summit.settings",
+    }
+
+
+def django(env, code):
+    """Run `code` with Django set up against `env`'s database; returns what it prints."""
+    prelude = "import django; django.setup()\n"
+    done = subprocess.run(
+        [sys.executable, "-c", prelude + code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    return done.stdout
+
+
+def build(env, agreements):
+    django(
+        env,
+        "from django.core.management import call_command\n"
+        "from tracker.synthetic import create_synthetic\n"
+        "call_command('migrate', verbosity=0)\n"
+        "call_command('load_summit_data', verbosity=0)\n"
+        f"create_synthetic(agreements={agreements}, commitments={agreements // 10}, seed=1)\n",
+    )
+
+
+def synthetic_count(env):
+    code = (
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\n"
+        "from tracker.models import Agreement\n"
+        "print(Agreement.objects.filter(is_synthetic=True).count())\n"
+    )
+    return int(django(env, code))
+
+
+def sample_slug(env):
+    return django(
+        env,
+        "from tracker.models import Agreement\n"
+        "import json\n"
+        "rows = Agreement.objects.order_by('pk').values_list('slug', 'pk')\n"
+        "print(json.dumps(rows[min(500, rows.count() - 1)]))\n",
+    )
+
+
+def query_counts(env, paths):
+    """SQL queries to render each page (the page cache off; a kept page costs one), warm (the
+    second request), counted in-process on the same database."""
+    code = (
+        "import json\n"
+        "from django.db import connection\n"
+        "from django.test import Client\n"
+        "from django.test.utils import CaptureQueriesContext, setup_test_environment\n"
+        "setup_test_environment()\n"
+        "client, counts = Client(), {}\n"
+        f"for path in {paths!r}:\n"
+        "    for _ in range(2):\n"
+        "        with CaptureQueriesContext(connection) as queries:\n"
+        "            response = client.get(path)\n"
+        "            if response.streaming: b''.join(response.streaming_content)\n"
+        "    counts[path] = len(queries)\n"
+        "print(json.dumps(counts))\n"
+    )
+    return json.loads(django({**env, "PUBLIC_PAGE_CACHE_MIB": "0"}, code))
+
+
+def wait_for(port, process, path="/"):
+    for _ in range(300):
+        if process.poll() is not None:
+            raise SystemExit(f"server on port {port} exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"server on port {port} did not answer")
+
+
+def serve_ours(env):
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "summit.wsgi", "--bind", f"127.0.0.1:{OURS_PORT}", *GUNICORN],
+        cwd=ROOT,
+        env=env,
+    )
+    wait_for(OURS_PORT, process, "/healthz")
+    warm()
+    return process
+
+
+def warm():
+    """Both workers compute the target before anything is timed (several requests at once
+    reach both processes)."""
+    warmers = [threading.Thread(target=fetch, args=(f"http://127.0.0.1:{OURS_PORT}/",)) for _ in range(8)]
+    for thread in warmers:
+        thread.start()
+    for thread in warmers:
+        thread.join()
+
+
+def serve_peer(database, tuned):
+    options = ["-i", str(database), "--setting", "suggest_facets", "off"] if tuned else [str(database)]
+    process = subprocess.Popen(
+        [
+            str(DATASETTE),
+            "serve",
+            *options,
+            "--port",
+            str(PEER_PORT),
+            "--setting",
+            "sql_time_limit_ms",
+            "20000",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for(PEER_PORT, process)
+    return process
+
+
+def stop(process):
+    process.terminate()
+    process.wait(timeout=20)
+
+
+UNITS = {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}
+
+
+def wrk(url, connections):
+    """(requests/s answered 200, p50 ms, p99 ms, refused) of `url` under wrk with `connections`
+    connections. Only our long exports may be refused (503: at most two stream at once per
+    server process); any other error stops the benchmark."""
+    common = [
+        "wrk",
+        f"-t{min(connections, 2)}",
+        f"-c{connections}",
+        "--latency",
+        "--timeout",
+        "10s",
+        "-H",
+        "Accept-Encoding: gzip",
+    ]
+    subprocess.run([*common, "-d1s", url], check=True, capture_output=True)  # warm-up
+    output = subprocess.run(
+        [*common, f"-d{SECONDS}s", url], check=True, capture_output=True, text=True
+    ).stdout
+    refused = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    refused = int(refused.group(1)) if refused else 0
+    if refused and ".json" not in url and ".csv" not in url:
+        raise SystemExit(f"{url} answered errors under load:\n{output}")
+
+    def latency(percent):
+        found = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)
+        return float(found.group(1)) * UNITS[found.group(2)] if found else float("nan")
+
+    answered, seconds = re.search(r"(\d+) requests in ([\d.]+)(m?s)", output).group(1, 2)
+    unit = re.search(r"\d+ requests in [\d.]+(m?s)", output).group(1)
+    seconds = float(seconds) / (1000 if unit == "ms" else 1)
+    return (int(answered) - refused) / seconds, latency(50), latency(99), refused
+
+
+def fetch(url, gzip=False):
+    """(seconds, bytes) of one request, read to the end."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gzip else {})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=600) as response:
+        size = sum(len(chunk) for chunk in iter(lambda: response.read(1 << 16), b""))
+    return time.perf_counter() - started, size
+
+
+def worker_pids(master):
+    return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+
+
+def rss_mib(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def export_with_memory(server, url):
+    """(seconds, MiB, growth of the largest worker's memory in MiB) of one full export."""
+    workers = worker_pids(server.pid)
+    idle = {pid: rss_mib(pid) for pid in workers}
+    peak = dict(idle)
+    sampling = True
+
+    def sample():
+        while sampling:
+            for pid in workers:
+                peak[pid] = max(peak[pid], rss_mib(pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    seconds, size = fetch(url)
+    sampling = False
+    sampler.join()
+    return seconds, size / 2**20, max(peak[pid] - idle[pid] for pid in workers)
+
+
+def first_request_after_change(env, url):
+    """Milliseconds of the first request for `url` after an edit: the target is recomputed."""
+    for _ in range(4):
+        fetch(url)  # both workers warm: the first request of a process also loads templates
+    django(env, "from tracker.freshness import bump; bump()\n")
+    return fetch(url)[0] * 1000
+
+
+def measure_size(agreements, database_url, peer_database, results):
+    env = environment(database_url)
+    vendor = "postgresql" if database_url.startswith("postgres") else "sqlite"
+    slug, pk = json.loads(sample_slug(env))
+    country_id = None
+    if peer_database:
+        with sqlite3.connect(peer_database) as db:
+            country_id = db.execute("select id from tracker_party where slug = ?", [COUNTRY]).fetchone()[0]
+    table = f"/{peer_database.stem}/tracker_agreement" if peer_database else ""
+    where = f"_where=id+in+(select+agreement_id+from+tracker_agreementparty+where+party_id%3D{country_id})"
+    pages = [
+        ("home", "/", None),
+        (
+            "list, filtered (HTML)",
+            f"/agreements/?country={COUNTRY}&status={STATUS}",
+            f"{table}?status={STATUS}&{where}",
+        ),
+        (
+            "list, filtered (JSON)",
+            f"/agreements.json?country={COUNTRY}&status={STATUS}",
+            f"{table}.json?status={STATUS}&{where}&_size=max",
+        ),
+        ("agreement detail", f"/agreements/{slug}/", f"{table}/{pk}"),
+        ("country page", f"/countries/{COUNTRY}/", None),
+        ("target page", "/target/", None),
+    ]
+    counts = query_counts(env, [path for _name, path, _peer in pages])
+    ours = serve_ours(env)
+    rows = []
+    try:
+        first_ms = first_request_after_change(env, f"http://127.0.0.1:{OURS_PORT}/")
+        warm()  # the other worker recomputes too, before the pages are timed
+        for name, path, peer_path in pages:
+            url = f"http://127.0.0.1:{OURS_PORT}{path}"
+            row = {
+                "page": name,
+                "path": path,
+                "queries": counts[path],
+                "bytes": fetch(url)[1],
+                "gzip_bytes": fetch(url, gzip=True)[1],
+            }
+            for connections in (1, 16):
+                row[f"ours_c{connections}"] = wrk(url, connections)
+            rows.append((row, peer_path))
+        csv_seconds, csv_mib, csv_growth = export_with_memory(
+            ours, f"http://127.0.0.1:{OURS_PORT}/agreements.csv"
+        )
+    finally:
+        stop(ours)
+
+    # The peer, default then tuned, each page alternated with ours again so both see the same machine.
+    if peer_database:
+        for mode in ("default", "tuned"):
+            peer = serve_peer(peer_database, tuned=mode == "tuned")
+            ours = serve_ours(env)
+            try:
+                for row, peer_path in rows:
+                    if not peer_path:
+                        continue
+                    for connections in (1, 16):
+                        ours_again = wrk(f"http://127.0.0.1:{OURS_PORT}{row['path']}", connections)
+                        theirs = wrk(f"http://127.0.0.1:{PEER_PORT}{peer_path}", connections)
+                        row[f"ours_vs_{mode}_c{connections}"] = ours_again
+                        row[f"{mode}_c{connections}"] = theirs
+                    row[f"{mode}_bytes"] = fetch(f"http://127.0.0.1:{PEER_PORT}{peer_path}")[1]
+                if mode == "tuned":
+                    peer_csv = fetch(f"http://127.0.0.1:{PEER_PORT}{table}.csv?_stream=on&_size=max")[0]
+            finally:
+                stop(ours)
+                stop(peer)
+    else:
+        peer_csv = None
+
+    results.append(
+        {
+            "agreements": agreements,
+            "database": vendor,
+            "first_request_after_change_ms": first_ms,
+            "csv": {
+                "seconds": csv_seconds,
+                "mib": csv_mib,
+                "worker_growth_mib": csv_growth,
+                "peer_seconds": peer_csv,
+            },
+            "pages": [row for row, _peer in rows],
+        }
+    )
+    report(results[-1])
+
+
+def ratio(ours, theirs):
+    return f"{ours / theirs:.2f}x" if theirs else "n/a (the peer answered nothing in time)"
+
+
+def report(result):
+    print(f"\n== +{result['agreements']:,} synthetic agreements, ours on {result['database']}")
+    first = result["first_request_after_change_ms"]
+    print(f"first request for / after a change (target recomputed): {first:.0f} ms")
+    latency = f"{'p50 ms':>7} {'p99 ms':>7}"
+    print(f"{'page':24} {'queries':>7} {'KiB':>6} {'gz KiB':>6}", end="")
+    print(f"  {'req/s c1':>9} {latency}  {'req/s c16':>9} {latency}")
+    for row in result["pages"]:
+        c1, c16 = row["ours_c1"], row["ours_c16"]
+        refused = f"  ({c16[3]} refused: export limit)" if c16[3] else ""
+        print(
+            f"{row['page']:24} {row['queries']:7d} {row['bytes'] / 1024:6.1f} {row['gzip_bytes'] / 1024:6.1f}"
+            f"  {c1[0]:9.1f} {c1[1]:7.1f} {c1[2]:7.1f}  {c16[0]:9.1f} {c16[1]:7.1f} {c16[2]:7.1f}{refused}"
+        )
+    for row in result["pages"]:
+        for mode in ("default", "tuned"):
+            if f"{mode}_c1" not in row:
+                continue
+            parts = []
+            for connections in (1, 16):
+                ours, theirs = row[f"ours_vs_{mode}_c{connections}"], row[f"{mode}_c{connections}"]
+                parts.append(
+                    f"c{connections}: ours {ours[0]:.0f} req/s (p99 {ours[2]:.1f} ms) vs {theirs[0]:.0f} "
+                    f"(p99 {theirs[2]:.1f} ms) = {ratio(ours[0], theirs[0])}"
+                )
+            print(f"  {row['page']} vs Datasette {mode}: " + "; ".join(parts))
+    csv = result["csv"]
+    peer = f"; Datasette tuned, raw table: {csv['peer_seconds']:.1f} s" if csv["peer_seconds"] else ""
+    print(
+        f"/agreements.csv, full: {csv['seconds']:.1f} s, {csv['mib']:.1f} MiB, "
+        f"largest worker +{csv['worker_growth_mib']:.0f} MiB{peer}"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agreements", type=int, nargs="+", default=[0, 10_000, 100_000])
+    parser.add_argument(
+        "--only-postgres", action="store_true", help="measure ours on DATABASE_URL only (no SQLite, no peer)"
+    )
+    args = parser.parse_args()
+    for tool, hint in (("wrk", "apt-get install wrk"), (str(DATASETTE), "make bench installs it")):
+        if subprocess.run(["which", tool], capture_output=True).returncode:
+            raise SystemExit(f"{tool} is missing ({hint}).")
+    OUT.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=environment(f"sqlite:///{OUT / 'unused.sqlite3'}"),
+        check=True,
+    )
+    postgres_url = os.environ.get("DATABASE_URL", "").strip()
+    if args.only_postgres and not postgres_url.startswith("postgres"):
+        raise SystemExit("--only-postgres needs DATABASE_URL=postgresql://…")
+    results = []
+    for agreements in args.agreements:
+        database = OUT / f"peer-{agreements}.sqlite3"
+        if not args.only_postgres:
+            if not database.exists():
+                started = time.perf_counter()
+                build(environment(f"sqlite:///{database}"), agreements)
+                print(f"built {database.name} in {time.perf_counter() - started:.0f} s")
+            measure_size(agreements, f"sqlite:///{database}", database, results)
+        if postgres_url:
+            env = environment(postgres_url)
+            if synthetic_count(env) != agreements:  # built by an earlier run: reused
+                django(env, FLUSH)
+                build(env, agreements)
+            measure_size(agreements, postgres_url, None, results)
+    machine = (
+        f"{platform.node()}: {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.machine()}"
+    )
+    output = {"date": time.strftime("%Y-%m-%d"), "machine": machine, "results": results}
+    name = "peer-results-postgresql.json" if args.only_postgres else "peer-results.json"
+    (OUT / name).write_text(json.dumps(output, indent=2))
+    print(f"\n{machine}; results in {OUT / name}")
+
+
+if __name__ == "__main__":
+    main()
