@@ -282,8 +282,9 @@ LOGIN_URL = "admin:login"
 SHOW_SYNTHETIC_RECORDS = envbool("SHOW_SYNTHETIC_RECORDS", False)
 
 # Public pages rendered once per data version are kept in each server process, up to this size
-# (tracker.freshness.per_version); 0 renders every request.
-PUBLIC_PAGE_CACHE_MIB = envint("PUBLIC_PAGE_CACHE_MIB", 32)
+# (tracker.freshness.per_version); 0 renders every request, the default with DEBUG, where
+# templates change under a running server.
+PUBLIC_PAGE_CACHE_MIB = envint("PUBLIC_PAGE_CACHE_MIB", 0 if DEBUG else 32)
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from tests.factories import make_agreement, make_commitment
+from tests.pages import follow_count_links
 from tracker.models import Party, Source, StatusChange
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -254,11 +255,38 @@ def test_one_figure_reads_the_same_everywhere(client, summit_data):
         assert lines[slug].yen == Decimal(whole)
 
 
-def test_country_list_counts_each_agreement_once(client, summit_data):
-    countries = {country.slug: country for country in client.get("/countries/").context["countries"]}
-    assert (countries["uzbekistan"].agreement_count, countries["uzbekistan"].commitment_count) == (3, 47)
-    assert countries["japan"].agreement_count == 6  # the five country packages and SmartMining Plus
-    assert countries["turkmenistan"].agreement_count == 1
+def test_country_scorecards_count_each_agreement_once_and_link_their_lists(client, summit_data):
+    from tracker.views.common import current_progress
+
+    response = client.get("/countries/")
+    cards = {card.country.slug: card for card in response.context["scorecards"]}
+    assert (cards["uzbekistan"].agreement_total, cards["uzbekistan"].commitment_total) == (3, 47)
+    assert cards["japan"].agreement_total == 6  # the five country packages and SmartMining Plus
+    assert cards["turkmenistan"].agreement_total == 1
+    assert {value: count for value, _label, count in cards["uzbekistan"].agreement_statuses if count} == {
+        "reported": 1,
+        "signed": 2,
+    }
+    # Japan's yen is summed from its own agreements (the kept sums are by Central Asian country).
+    _target, progress = current_progress()
+    assert cards["japan"].counted.reported.yen == progress.reported.yen > 0
+    followed = follow_count_links(client, response.content.decode())
+    assert {"/agreements/?country=uzbekistan&status=signed", "/commitments/?country=kyrgyzstan"} <= followed
+    # Per country its two totals and one commitment status; nine agreement statuses in all.
+    assert len(followed) == 6 * 3 + 9
+
+
+def test_a_country_with_two_roles_on_one_agreement_counts_it_once(client, summit_data):
+    from tracker.models import Agreement, AgreementParty, Party
+
+    uzbekistan = Party.objects.get(slug="uzbekistan")
+    agreement = Agreement.objects.filter(party_roles__party=uzbekistan).first()
+    roles = AgreementParty.objects.filter(agreement=agreement, party=uzbekistan)
+    assert roles.count() == 1  # the fixture's one role; a second is added below
+    other_role = next(value for value, _label in AgreementParty.Role.choices if value != roles.get().role)
+    AgreementParty.objects.create(agreement=agreement, party=uzbekistan, role=other_role)
+    cards = {card.country.slug: card for card in client.get("/countries/").context["scorecards"]}
+    assert cards["uzbekistan"].agreement_total == 3
 
 
 def test_country_page(client, summit_data):
@@ -411,7 +439,7 @@ def test_editor_text_is_always_inert(client, summit_data):
         if url.startswith("/static/"):
             continue
         body = response.body.decode()
-        if url.endswith((".csv", ".json")):
+        if url.split("?")[0].endswith((".csv", ".json")):
             # Data, not markup: a browser must never render it as HTML.
             assert response["Content-Type"].split(";")[0] in ("text/csv", "application/json"), url
             assert response["X-Content-Type-Options"] == "nosniff", url

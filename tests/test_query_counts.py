@@ -11,8 +11,8 @@ from tracker.synthetic import create_synthetic
 PAGES = [
     # progress; area mix: commitments by area and status, areas; status tallies of
     # commitments and agreements; distinct pledges; last updated: newest commitment, agreement,
-    # status change; latest status changes.
-    ("/", 10),
+    # status change; latest status changes; Central Asian countries (those without a chart row).
+    ("/", 11),
     # count; page of commitments; their countries; filter choices: areas, countries.
     ("/commitments/", 5),
     # commitment with area, chapter, proposer, main record of its pledge; countries;
@@ -27,12 +27,13 @@ PAGES = [
     # sectors; sources; sources of its tie to the target; commitments; timeline; timeline
     # sources; itemized parts; progress.
     ("/agreements/uzbekistan-solar-power-plants/", 11),
-    # countries with counts; their leaders.
-    ("/countries/", 2),
+    # commitments and agreements by country and status; progress; countries; their leaders;
+    # Japan's agreement ids (its counted value is summed from them).
+    ("/countries/", 6),
     # country; leaders; sources; summits hosted; progress (its counted value is kept there);
-    # first agreements; their party roles; agreement status tally; first commitments;
-    # commitment status tally.
-    ("/countries/uzbekistan/", 10),
+    # first agreements; their party roles; agreement status tally; commitments by area and
+    # status; the listed commitments; areas; latest status changes.
+    ("/countries/uzbekistan/", 12),
     # organizations with counts and home country.
     ("/organizations/", 1),
     # organization; sources; progress; agreement ids; first agreements; their party roles;
@@ -49,8 +50,8 @@ PAGES = [
     # tally.
     ("/sectors/health/", 5),
     # progress; the target's sources; last updated (3); exchange rates with sources; figures;
-    # their sources.
-    ("/target/", 8),
+    # their sources; Central Asian countries (those without a chart row).
+    ("/target/", 9),
     # mechanisms; their sources; summits with hosts; their sources; announced meetings.
     ("/dialogue/", 5),
     # sources with citation counts.

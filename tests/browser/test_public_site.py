@@ -21,6 +21,7 @@ MAIN_PAGES = [
     "/agreements/smartmining-plus/",
     "/changes/",
     "/agreements/?year=abc&min_yen=x",  # invalid filters: the errors and their descriptions
+    "/agreements/?status=completed",  # no matches
 ]
 
 

@@ -143,3 +143,10 @@ def web_url(value):
     """The address if it is http(s), else nothing: a stored `javascript:` URL never becomes a link."""
     text = str(value or "").strip()
     return text if text.lower().startswith(("http://", "https://")) else ""
+
+
+@register.filter
+def refinements(form):
+    """How many filters besides the search box are set: a folded filter form opens when any is,
+    so a reader always sees what narrows the list."""
+    return sum(1 for field in form if field.name != "q" and field.value() not in (None, "", []))

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from .. import freshness
-from ..models import Agreement, Commitment, StatusChange, Target
+from ..models import Agreement, Commitment, Party, StatusChange, Target
 from ..progress import compute_progress
 
 PAGE_SIZE = 25
@@ -24,6 +24,22 @@ def status_counts(queryset, choices):
     """Every status of the vocabulary with its count, zeros included, in vocabulary order."""
     counts = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
     return [(value, label, counts.get(value, 0)) for value, label in choices]
+
+
+def countries_without_a_row(progress):
+    """The Central Asian countries a by-country chart has no row for, grouped by the reason, so
+    that a country missing from the chart is never taken for one the tracker forgot."""
+    shown = {group.subject.pk for group in progress.by_country if group.subject is not None}
+    by_reason = {}
+    for country in Party.objects.central_asian():
+        if country.pk not in shown:
+            reason = (
+                "counted only within agreements with several Central Asian countries"
+                if country.pk in progress.involving_country
+                else "no agreement the tracker holds for them has a value counted toward the target"
+            )
+            by_reason.setdefault(reason, []).append(country)
+    return [(countries, reason) for reason, countries in by_reason.items()]
 
 
 def current_progress():

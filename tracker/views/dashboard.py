@@ -3,7 +3,7 @@ from django.shortcuts import render
 
 from ..charts import bars, status_mix, target_segments
 from ..models import Agreement, Commitment, PriorityArea
-from .common import current_progress, last_updated, recent_changes, status_counts
+from .common import countries_without_a_row, current_progress, last_updated, recent_changes, status_counts
 
 LATEST_CHANGES = 8
 
@@ -33,6 +33,7 @@ def home(request):
         "progress": progress,
         "segments": target_segments(progress) if progress else [],
         "country_bars": bars(progress.by_country) if progress else [],
+        "countries_without_a_row": countries_without_a_row(progress) if progress else [],
         "sector_bars": bars(progress.by_sector) if progress else [],
         "area_mix": area_status_mix(),
         "commitment_statuses": status_counts(Commitment.objects.public(), Commitment.Status.choices),

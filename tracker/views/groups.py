@@ -1,14 +1,113 @@
 """Pages for what agreements and commitments are grouped by: countries, organizations,
 priority areas and sectors."""
 
-from django.db.models import Exists, OuterRef, Prefetch
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
-from ..models import Agreement, AgreementParty, Commitment, Leader, Party, PriorityArea, Sector
+from ..models import Agreement, AgreementParty, Commitment, Leader, Party, PriorityArea, Sector, StatusChange
 from ..progress import Split
 from .common import count_of, current_progress, status_counts
 
 SHOWN = 50  # records listed on a group page; the rest are one click away in the filtered list
+COUNTRY_CHANGES = 5
+COUNTRY_COMMITMENTS = 200  # a scorecard lists a country's commitments by area, up to this many
+
+
+@dataclass
+class Scorecard:
+    """One country's record, as /countries/ compares them: what it is party to, by status, and
+    the counted yen of the agreements it takes part in."""
+
+    country: Party
+    commitment_statuses: list  # [(status, label, count)], every status of the vocabulary
+    agreement_statuses: list
+    counted: Split | None
+
+    @property
+    def commitment_total(self):
+        return sum(count for _value, _label, count in self.commitment_statuses)
+
+    @property
+    def agreement_total(self):
+        return sum(count for _value, _label, count in self.agreement_statuses)
+
+
+def country_scorecards():
+    """Every country's scorecard from two grouped counts, however many records there are."""
+    commitment_counts = (
+        Commitment.countries.through.objects.filter(commitment__in=Commitment.objects.public())
+        .order_by()
+        .values_list("party", "commitment__status")
+        .annotate(n=Count("pk"))
+    )
+    agreement_counts = (
+        AgreementParty.objects.public()
+        .order_by()
+        .values_list("party", "agreement__status")
+        .annotate(n=Count("agreement", distinct=True))  # one agreement, several roles: once
+    )
+    by_party = {}
+    for counts, kind in ((commitment_counts, "commitments"), (agreement_counts, "agreements")):
+        for party_id, status, number in counts:
+            by_party.setdefault((party_id, kind), {})[status] = number
+    _target, progress = current_progress()
+
+    def vocabulary(choices, counts):
+        return [(value, label, counts.get(value, 0)) for value, label in choices]
+
+    def counted(country):
+        if progress is None:
+            return None
+        if country.pk in progress.involving_country or country.iso_code != Party.JAPAN_ISO:
+            return progress.involving_country.get(country.pk, Split())
+        # The kept sums are by Central Asian country; Japan's are summed from its agreements.
+        return progress.amount_for(
+            Agreement.objects.public().with_party(country).values_list("pk", flat=True)
+        )
+
+    return [
+        Scorecard(
+            country,
+            vocabulary(Commitment.Status.choices, by_party.get((country.pk, "commitments"), {})),
+            vocabulary(Agreement.Status.choices, by_party.get((country.pk, "agreements"), {})),
+            counted(country),
+        )
+        for country in Party.objects.countries().prefetch_related(
+            Prefetch("leaders", queryset=Leader.objects.order_by("name"))
+        )
+    ]
+
+
+def commitments_by_area(commitments, limit):
+    """A country's commitments under their priority areas, in the areas' order, the cross-cutting
+    ones (no area) last: each group's status counts (counted in SQL, so they stay whole) and its
+    first records by title, at most `limit` in all."""
+    counts = {}
+    for area_id, status, number in (
+        commitments.order_by().values_list("priority_area", "status").annotate(n=Count("pk"))
+    ):
+        counts.setdefault(area_id, {})[status] = number
+    listed = {}
+    for commitment in commitments.select_related("priority_area", "proposed_by").order_by("title")[:limit]:
+        listed.setdefault(commitment.priority_area_id, []).append(commitment)
+    areas = [area for area in PriorityArea.objects.all() if area.pk in counts]
+    if None in counts:
+        areas.append(None)
+    groups = []
+    for area in areas:
+        by_status = counts[area.pk if area else None]
+        statuses = [(value, label, by_status.get(value, 0)) for value, label in Commitment.Status.choices]
+        groups.append(
+            {
+                "area": area,
+                "commitments": listed.get(area.pk if area else None, []),
+                "statuses": statuses,
+                "total": sum(by_status.values()),
+            }
+        )
+    return groups
 
 
 def group_context(agreements, commitments=None, *, list_query="", counted_in=None):
@@ -47,22 +146,7 @@ def group_context(agreements, commitments=None, *, list_query="", counted_in=Non
 
 
 def country_list(request):
-    countries = (
-        Party.objects.countries()
-        .prefetch_related(Prefetch("leaders", queryset=Leader.objects.order_by("name")))
-        .annotate(
-            agreement_count=count_of(
-                AgreementParty.objects.public(),
-                "party",
-                distinct="agreement",
-            ),
-            commitment_count=count_of(
-                Commitment.countries.through.objects.filter(commitment__in=Commitment.objects.public()),
-                "party",
-            ),
-        )
-    )
-    return render(request, "tracker/country_list.html", {"countries": countries})
+    return render(request, "tracker/country_list.html", {"scorecards": country_scorecards()})
 
 
 def country_detail(request, slug):
@@ -71,9 +155,31 @@ def country_detail(request, slug):
     )
     context = group_context(
         Agreement.objects.public().with_party(country),
-        commitments=Commitment.objects.public().filter(countries=country),
         list_query=f"country={country.slug}",
-        counted_in=lambda progress: progress.involving_country.get(country.pk, Split()),
+        # The kept sums are by Central Asian country; Japan's page sums its own agreements.
+        counted_in=None
+        if country.iso_code == Party.JAPAN_ISO
+        else lambda progress: progress.involving_country.get(country.pk, Split()),
+    )
+    commitments = Commitment.objects.public().filter(countries=country)
+    groups = commitments_by_area(commitments, COUNTRY_COMMITMENTS)
+    statuses = [
+        (value, label, sum(group["statuses"][index][2] for group in groups))
+        for index, (value, label) in enumerate(Commitment.Status.choices)
+    ]
+    context.update(
+        commitment_groups=groups,
+        commitment_statuses=statuses,
+        commitment_total=sum(group["total"] for group in groups),
+        commitments_listed=sum(len(group["commitments"]) for group in groups),
+    )
+    context["changes"] = (
+        StatusChange.objects.public()
+        .filter(
+            Q(agreement__in=Agreement.objects.public().with_party(country)) | Q(commitment__in=commitments)
+        )
+        .latest_first()
+        .select_related("commitment", "agreement")[:COUNTRY_CHANGES]
     )
     return render(request, "tracker/country_detail.html", {"country": country, **context})
 

@@ -19,7 +19,14 @@ from ..models import (
 )
 from ..progress import EXCLUDED_STATUSES, EXCLUSION_REASONS, PACE_MIN_DATES, PACE_MIN_SPAN_DAYS, TIERS
 from ..templatetags.tracker_format import known_date
-from .common import PAGE_SIZE, count_of, current_progress, last_updated, recent_changes
+from .common import (
+    PAGE_SIZE,
+    count_of,
+    countries_without_a_row,
+    current_progress,
+    last_updated,
+    recent_changes,
+)
 
 COUNTED_SHOWN = 50
 EXAMPLES_PER_REASON = 10
@@ -49,6 +56,7 @@ def target_detail(request):
         "pace_min_span_days": PACE_MIN_SPAN_DAYS,
         "segments": target_segments(progress) if progress else [],
         "country_bars": bars(progress.by_country) if progress else [],
+        "countries_without_a_row": countries_without_a_row(progress) if progress else [],
         "year_bars": bars(progress.by_year) if progress else [],
         "target_sources": target.sources.all() if target else [],  # shown on this page only
         "rates": ExchangeRate.objects.select_related("source"),
