@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from .. import freshness
-from ..models import Agreement, Commitment, Party, StatusChange, Target
+from ..models import Agreement, Commitment, Party, PriorityArea, StatusChange, Target
 from ..progress import compute_progress
 
 PAGE_SIZE = 25
@@ -23,7 +23,33 @@ def count_of(queryset, field, distinct=None):
 def status_counts(queryset, choices):
     """Every status of the vocabulary with its count, zeros included, in vocabulary order."""
     counts = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
+    return every_status(choices, counts)
+
+
+def every_status(choices, counts):
+    """[(status, label, count)] from {status: count}: every status of the vocabulary, zeros
+    included, in vocabulary order."""
     return [(value, label, counts.get(value, 0)) for value, label in choices]
+
+
+def commitments_by_area(commitments):
+    """The status counts of `commitments` in each priority area, in the areas' order (every
+    area), then the cross-cutting ones (no area) if there are any: one grouped count and the
+    areas, however many records there are."""
+    counts = {}
+    for area_id, status, number in (
+        commitments.order_by().values_list("priority_area", "status").annotate(n=Count("pk"))
+    ):
+        counts.setdefault(area_id, {})[status] = number
+    areas = [*PriorityArea.objects.all(), *([None] if None in counts else [])]
+    return [
+        {
+            "area": area,
+            "statuses": every_status(Commitment.Status.choices, counts.get(area.pk if area else None, {})),
+            "total": sum(counts.get(area.pk if area else None, {}).values()),
+        }
+        for area in areas
+    ]
 
 
 def countries_without_a_row(progress):

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from ..models import Agreement, AgreementParty, Commitment, Leader, Party, PriorityArea, Sector, StatusChange
 from ..progress import Split
-from .common import count_of, current_progress, status_counts
+from .common import commitments_by_area, count_of, current_progress, every_status, status_counts
 
 SHOWN = 50  # records listed on a group page; the rest are one click away in the filtered list
 COUNTRY_CHANGES = 5
@@ -53,26 +53,12 @@ def country_scorecards():
         for party_id, status, number in counts:
             by_party.setdefault((party_id, kind), {})[status] = number
     _target, progress = current_progress()
-
-    def vocabulary(choices, counts):
-        return [(value, label, counts.get(value, 0)) for value, label in choices]
-
-    def counted(country):
-        if progress is None:
-            return None
-        if country.pk in progress.involving_country or country.iso_code != Party.JAPAN_ISO:
-            return progress.involving_country.get(country.pk, Split())
-        # The kept sums are by Central Asian country; Japan's are summed from its agreements.
-        return progress.amount_for(
-            Agreement.objects.public().with_party(country).values_list("pk", flat=True)
-        )
-
     return [
         Scorecard(
             country,
-            vocabulary(Commitment.Status.choices, by_party.get((country.pk, "commitments"), {})),
-            vocabulary(Agreement.Status.choices, by_party.get((country.pk, "agreements"), {})),
-            counted(country),
+            every_status(Commitment.Status.choices, by_party.get((country.pk, "commitments"), {})),
+            every_status(Agreement.Status.choices, by_party.get((country.pk, "agreements"), {})),
+            country_counted(progress, country) if progress else None,
         )
         for country in Party.objects.countries().prefetch_related(
             Prefetch("leaders", queryset=Leader.objects.order_by("name"))
@@ -80,34 +66,12 @@ def country_scorecards():
     ]
 
 
-def commitments_by_area(commitments, limit):
-    """A country's commitments under their priority areas, in the areas' order, the cross-cutting
-    ones (no area) last: each group's status counts (counted in SQL, so they stay whole) and its
-    first records by title, at most `limit` in all."""
-    counts = {}
-    for area_id, status, number in (
-        commitments.order_by().values_list("priority_area", "status").annotate(n=Count("pk"))
-    ):
-        counts.setdefault(area_id, {})[status] = number
-    listed = {}
-    for commitment in commitments.select_related("priority_area", "proposed_by").order_by("title")[:limit]:
-        listed.setdefault(commitment.priority_area_id, []).append(commitment)
-    areas = [area for area in PriorityArea.objects.all() if area.pk in counts]
-    if None in counts:
-        areas.append(None)
-    groups = []
-    for area in areas:
-        by_status = counts[area.pk if area else None]
-        statuses = [(value, label, by_status.get(value, 0)) for value, label in Commitment.Status.choices]
-        groups.append(
-            {
-                "area": area,
-                "commitments": listed.get(area.pk if area else None, []),
-                "statuses": statuses,
-                "total": sum(by_status.values()),
-            }
-        )
-    return groups
+def country_counted(progress, country):
+    """The counted yen of the agreements a country takes part in. It is kept per Central Asian
+    country; Japan, which the by-country figures leave out, has its agreements summed."""
+    if country.iso_code != Party.JAPAN_ISO:
+        return progress.involving_country.get(country.pk, Split())
+    return progress.amount_for(Agreement.objects.public().with_party(country).values_list("pk", flat=True))
 
 
 def group_context(agreements, commitments=None, *, list_query="", counted_in=None):
@@ -156,13 +120,16 @@ def country_detail(request, slug):
     context = group_context(
         Agreement.objects.public().with_party(country),
         list_query=f"country={country.slug}",
-        # The kept sums are by Central Asian country; Japan's page sums its own agreements.
-        counted_in=None
-        if country.iso_code == Party.JAPAN_ISO
-        else lambda progress: progress.involving_country.get(country.pk, Split()),
+        counted_in=lambda progress: country_counted(progress, country),
     )
     commitments = Commitment.objects.public().filter(countries=country)
-    groups = commitments_by_area(commitments, COUNTRY_COMMITMENTS)
+    groups = [group for group in commitments_by_area(commitments) if group["total"]]
+    first = commitments.select_related("priority_area", "proposed_by").order_by("title")[:COUNTRY_COMMITMENTS]
+    listed = {}
+    for commitment in first:
+        listed.setdefault(commitment.priority_area_id, []).append(commitment)
+    for group in groups:
+        group["commitments"] = listed.get(group["area"].pk if group["area"] else None, [])
     statuses = [
         (value, label, sum(group["statuses"][index][2] for group in groups))
         for index, (value, label) in enumerate(Commitment.Status.choices)
