@@ -1,13 +1,44 @@
 """FilterSets for the public lists and their exports: every filter state is a shareable URL."""
 
+import re
 from decimal import Decimal
 
 import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import F, Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from .models import Agreement, Commitment, Party, PriorityArea, Sector
+
+SEARCH_MAX_WORDS = 10
+
+
+def search_words(text):
+    """The words of a search, at most SEARCH_MAX_WORDS of them (each one costs a condition)."""
+    return (text or "").split()[:SEARCH_MAX_WORDS]
+
+
+def spaceless_script(word):
+    # Japanese and Chinese write no spaces between words: there a word is matched as a part of the text.
+    return any(ord(char) >= 0x2E80 for char in word)
+
+
+def word_match(fields, text):
+    """Records where every word of `text` is a whole word of one of `fields`, ignoring case: "AI"
+    finds "AI" but not "chain". The lookarounds read the same in Python's re (Django's REGEXP
+    on SQLite) and in PostgreSQL's regular expressions; icontains first lets the database drop
+    most rows before running the expression."""
+    query = Q()
+    for word in search_words(text):
+        pattern = rf"(?<!\w){re.escape(word)}(?!\w)"
+        either = Q()
+        for field in fields:
+            if spaceless_script(word):
+                either |= Q(**{f"{field}__icontains": word})
+            else:
+                either |= Q(**{f"{field}__icontains": word, f"{field}__iregex": pattern})
+        query &= either
+    return query
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -15,23 +46,31 @@ class SearchFilter(django_filters.CharFilter):
         self.search_fields = fields
         kwargs.setdefault("label", "Search")
         kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("help_text", "Whole words; every word must appear.")
         super().__init__(**kwargs)
 
     def filter(self, qs, value):
-        if not value:
+        if not search_words(value):
             return qs
-        query = Q()
-        for field in self.search_fields:
-            query |= Q(**{f"{field}__icontains": value.strip()})
-        return qs.filter(query)
+        return qs.filter(word_match(self.search_fields, value))
 
 
 class Ordering(django_filters.OrderingFilter):
-    """Unknown dates and values sort last either way, on SQLite and PostgreSQL alike."""
+    """Unknown dates and values sort last either way, on SQLite and PostgreSQL alike. A field with
+    a vocabulary (a status) sorts in the vocabulary's order, from first step to last, not by code."""
+
+    def __init__(self, *args, vocabularies=None, **kwargs):
+        self.vocabularies = vocabularies or {}
+        super().__init__(*args, **kwargs)
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")
-        field = F(self.param_map[param.lstrip("-")])
+        name = self.param_map[param.lstrip("-")]
+        if name in self.vocabularies:
+            steps = [When(**{name: value}, then=Value(i)) for i, value in enumerate(self.vocabularies[name])]
+            field = Case(*steps, default=Value(len(steps)), output_field=IntegerField())
+        else:
+            field = F(name)
         return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
 
     def filter(self, qs, value):
@@ -78,6 +117,7 @@ class CommitmentFilter(django_filters.FilterSet):
         },
         label="Sort by",
         empty_label="Priority area, then title",
+        vocabularies={"status": Commitment.Status.values},
     )
 
     class Meta:
@@ -126,10 +166,16 @@ class AgreementFilter(django_filters.FilterSet):
         choices=Agreement.TargetLink.choices, label="Tie to the target", empty_label="Any"
     )
     sort = Ordering(
-        fields=(("signed_on", "date"), ("yen_value", "value"), ("title", "title")),
-        field_labels={"signed_on": "Date signed", "yen_value": "Value in yen", "title": "Title"},
+        fields=(("signed_on", "date"), ("yen_value", "value"), ("title", "title"), ("status", "status")),
+        field_labels={
+            "signed_on": "Date signed",
+            "yen_value": "Value in yen",
+            "title": "Title",
+            "status": "Status",
+        },
         label="Sort by",
         empty_label="Newest first",
+        vocabularies={"status": Agreement.Status.values},
     )
 
     class Meta:

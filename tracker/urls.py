@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from .freshness import per_version
-from .views import agreements, commitments, dashboard, exports, groups, reference
+from .views import agreements, commitments, dashboard, exports, groups, reference, search
 
 app_name = "tracker"
 
@@ -28,5 +28,6 @@ urlpatterns = [
     path("sources/<slug:slug>/", per_version(reference.source_detail), name="source_detail"),
     path("sources/<slug:slug>/copy/", per_version(reference.source_copy), name="source_copy"),
     path("changes/", per_version(reference.change_list), name="change_list"),
+    path("search/", per_version(search.site_search), name="search"),
     path("changes/feed/", per_version(reference.StatusChangeFeed()), name="change_feed"),
 ]

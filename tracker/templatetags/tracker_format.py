@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.dateformat import format as format_date
+from django.utils.html import format_html
 
 from tracker import charts
 from tracker.models import DateAccuracy, Exactness
@@ -150,3 +151,33 @@ def refinements(form):
     """How many filters besides the search box are set: a folded filter form opens when any is,
     so a reader always sees what narrows the list."""
     return sum(1 for field in form if field.name != "q" and field.value() not in (None, "", []))
+
+
+SORT_MARKS = {"ascending": "▲", "descending": "▼"}
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, key, label, css=""):
+    """A column header of a list: a link that sorts by `key` (ascending, then descending on a
+    second click) keeping the other filters, with aria-sort on the current order. Where the table
+    is not a sortable list (`sortable` not set), a plain header."""
+    request = context.get("request")
+    css_attr = format_html(' class="{}"', css) if css else ""
+    if not context.get("sortable") or request is None:
+        return format_html('<th scope="col"{}>{}</th>', css_attr, label)
+    current = request.GET.get("sort", "")
+    state = {key: "ascending", f"-{key}": "descending"}.get(current)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["sort"] = f"-{key}" if state == "ascending" else key
+    next_order = "descending" if state == "ascending" else "ascending"
+    return format_html(
+        '<th scope="col"{}{}><a class="sort" href="?{}">{}<span class="visually-hidden">, sort {}</span>'
+        '<span class="sort-mark" aria-hidden="true">{}</span></a></th>',
+        css_attr,
+        format_html(' aria-sort="{}"', state) if state else "",
+        query.urlencode(),
+        label,
+        next_order,
+        SORT_MARKS.get(state, "↕"),
+    )

@@ -1,0 +1,72 @@
+"""The site-wide search: commitments, agreements, countries and organizations, and sources, by
+whole words, each group with its count and a link to the full filtered list where there is one."""
+
+from django import forms
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from ..filters import search_words, word_match
+from ..models import Agreement, Commitment, Party, Source
+
+SHOWN_PER_GROUP = 10
+
+
+class SiteSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search the tracker",
+        max_length=200,
+        required=False,
+        help_text="Whole words; every word must appear.",
+    )
+
+
+def group(label, queryset, fields, text, *, list_name=None):
+    found = queryset.filter(word_match(fields, text))
+    count = found.count()
+    full_list = f"{reverse(list_name)}?{urlencode({'q': text})}" if list_name and count else None
+    return {"label": label, "count": count, "items": found[:SHOWN_PER_GROUP], "full_list": full_list}
+
+
+def site_search(request):
+    form = SiteSearchForm(request.GET)
+    groups, text = [], ""
+    if form.is_valid():
+        text = " ".join(search_words(form.cleaned_data["q"]))
+    if text:
+        groups = [
+            group(
+                "Commitments",
+                Commitment.objects.public().order_by("title"),
+                ("title", "description"),
+                text,
+                list_name="tracker:commitment_list",
+            ),
+            group(
+                "Agreements",
+                Agreement.objects.public().order_by("title"),
+                ("title", "description", "value_as_reported"),
+                text,
+                list_name="tracker:agreement_list",
+            ),
+            group(
+                "Countries and organizations",
+                Party.objects.order_by("kind", "name"),
+                ("name", "short_name", "description"),
+                text,
+            ),
+            group(
+                "Sources",
+                Source.objects.defer("archived_text").order_by("title"),
+                ("title", "publisher", "note"),
+                text,
+            ),
+        ]
+    context = {
+        "form": form,
+        "text": text,
+        "groups": groups,
+        "total": sum(found["count"] for found in groups),
+        "shown_per_group": SHOWN_PER_GROUP,
+    }
+    return render(request, "tracker/search.html", context, status=200 if form.is_valid() else 400)
