@@ -51,7 +51,7 @@ check: install
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	# The documented production settings pass Django's deployment checks.
 	DEBUG=false SECRET_KEY=check-deploy-$$(date +%s%N)-not-a-real-key-only-for-this-check-0123456789abcdef \
-		SECURE_COOKIES=true SSL_REDIRECT=true HSTS_SECONDS=31536000 HSTS_PRELOAD=true BEHIND_TLS_PROXY=true \
+		CONTACT_EMAIL=corrections@example.org SECURE_COOKIES=true SSL_REDIRECT=true HSTS_SECONDS=31536000 HSTS_PRELOAD=true BEHIND_TLS_PROXY=true \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Ours against Datasette on the same SQLite file (bench/peer.py); about 15 minutes. Needs wrk

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -280,6 +281,15 @@ LOGIN_URL = "admin:login"
 # Synthetic records (for tests and benchmarks) never reach public figures; a test or benchmark
 # database may show them, and the site then says so on every page.
 SHOW_SYNTHETIC_RECORDS = envbool("SHOW_SYNTHETIC_RECORDS", False)
+
+# Where readers send corrections and questions, shown on every page's footer and on /about/.
+# Checked when set; `check --deploy` warns when a public server has none.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "").strip()
+if CONTACT_EMAIL:
+    try:
+        validate_email(CONTACT_EMAIL)
+    except ValidationError:
+        raise ImproperlyConfigured(f"CONTACT_EMAIL={CONTACT_EMAIL!r} is not an email address.") from None
 
 # Public pages rendered once per data version are kept in each server process, up to this size
 # (tracker.freshness.per_version); 0 renders every request, the default with DEBUG, where

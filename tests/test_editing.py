@@ -710,3 +710,93 @@ def test_an_import_over_the_row_limit_is_refused_before_it_is_validated(editor_c
     html = response.content.decode()
     assert "The file has 201 rows; the limit is 200" in html
     assert response.context.get("confirm_form") is None
+
+
+def test_after_an_edit_conflict_the_editors_typing_is_kept_beside_the_other_editors_changes(
+    summit_data, make_staff
+):
+    first, second = Client(), Client()
+    first.force_login(make_staff("alice", "Editor"))
+    second.force_login(make_staff("bob", "Editor"))
+    agreement = Agreement.objects.get(slug="sojitz-medical-centre")
+    page_first = first.get(change_url(agreement))
+    page_second = second.get(change_url(agreement))
+    first.post(
+        change_url(agreement),
+        form_data(page_first, title="Alice's title", description="Alice's description."),
+    )
+    # Bob changed the description too (a conflict) and the note on the value (only his).
+    stale = second.post(
+        change_url(agreement),
+        form_data(page_second, description="Bob's description.", value_reading="Bob's reading."),
+    )
+    form = stale.context["adminform"].form
+    assert form["title"].value() == "Alice's title"  # only Alice changed it: hers, not Bob's stale copy
+    assert form["description"].value() == "Bob's description."  # both did: Bob's typing is kept
+    assert "alice changed this meanwhile to “Alice's description.”" in " ".join(form.errors["description"])
+    assert form["value_reading"].value() == "Bob's reading."
+    agreement.refresh_from_db()
+    assert agreement.description == "Alice's description."  # nothing was saved yet
+
+    # Saving the merged form again keeps both editors' work.
+    again = form_data(stale)
+    saved = second.post(change_url(agreement), again)
+    assert saved.status_code == 302
+    agreement.refresh_from_db()
+    assert (agreement.title, agreement.description, agreement.value_reading) == (
+        "Alice's title",
+        "Bob's description.",
+        "Bob's reading.",
+    )
+
+
+def test_a_merged_form_takes_the_other_editors_sources_where_the_editor_left_them(summit_data, make_staff):
+    first, second = Client(), Client()
+    first.force_login(make_staff("alice", "Editor"))
+    second.force_login(make_staff("bob", "Editor"))
+    agreement = Agreement.objects.get(slug="sojitz-medical-centre")
+    page_first = first.get(change_url(agreement))
+    page_second = second.get(change_url(agreement))
+    added = Source.objects.exclude(pk__in=agreement.sources.all()).first()
+    sources = [*agreement.sources.values_list("pk", flat=True), added.pk]
+    assert first.post(change_url(agreement), form_data(page_first, sources=sources)).status_code == 302
+    stale = second.post(change_url(agreement), form_data(page_second, title="Bob's title"))
+    form = stale.context["adminform"].form
+    assert sorted(int(pk) for pk in form["sources"].value()) == sorted(sources)
+    assert second.post(change_url(agreement), form_data(stale)).status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.title == "Bob's title" and added in agreement.sources.all()
+
+
+def test_a_changed_slug_redirects_from_the_old_address(editor_client, summit_data, client):
+    agreement = Agreement.objects.get(slug="sojitz-medical-centre")
+    page = editor_client.get(change_url(agreement))
+    saved = editor_client.post(change_url(agreement), form_data(page, slug="sojitz-tashkent-medical-centre"))
+    assert saved.status_code == 302
+
+    old = client.get("/agreements/sojitz-medical-centre/?from=citation")
+    assert old.status_code == 301
+    assert old["Location"] == "/agreements/sojitz-tashkent-medical-centre/?from=citation"
+    assert client.get(old["Location"]).status_code == 200
+    assert client.get("/agreements/never-a-slug/").status_code == 404
+
+
+def test_a_record_that_takes_a_former_slug_is_shown_at_it(editor_client, summit_data, client):
+    from tests.factories import make_agreement
+
+    agreement = Agreement.objects.get(slug="sojitz-medical-centre")
+    agreement.slug = "sojitz-renamed"
+    agreement.save()
+    make_agreement(slug="sojitz-medical-centre", title="A new record with the old address")
+    response = client.get("/agreements/sojitz-medical-centre/")
+    assert response.status_code == 200 and "A new record with the old address" in response.content.decode()
+
+
+def test_a_renamed_country_redirects_too(summit_data, client):
+    from tracker.models import Party
+
+    country = Party.objects.get(slug="kyrgyzstan")
+    country.slug = "kyrgyz-republic"
+    country.save()
+    response = client.get("/countries/kyrgyzstan/")
+    assert response.status_code == 301 and response["Location"] == "/countries/kyrgyz-republic/"

@@ -377,9 +377,9 @@ def test_static_files_have_hashed_compressed_names(client, db, collected_static)
     match = re.search(r'href="/static/(css/site\.[0-9a-f]{12}\.css)"', html)
     assert match, "the stylesheet is served under a hashed name"
     assert (collected_static / f"{match.group(1)}.gz").exists()
-    assert "//" not in re.sub(
-        r"https?://testserver", "", " ".join(re.findall(r'(?:href|src)="([^"]+)"', html))
-    )
+    # Everything the page loads is ours (links out, such as share links, load nothing).
+    loaded = re.findall(r'<(?:link|script|img|iframe)[^>]+(?:href|src)="([^"]+)"', html)
+    assert "//" not in re.sub(r"https?://testserver", "", " ".join(loaded))
 
 
 def test_home_page_weighs_under_100_kb(client, summit_data, collected_static):
@@ -589,10 +589,23 @@ def test_pages_and_exports_are_compressed_for_clients_that_accept_it(client, sum
 
 
 def test_every_page_advertises_the_feed_once(client, summit_data):
-    for url in ("/", "/agreements/", "/countries/uzbekistan/", "/changes/", "/target/"):
+    for url in ("/", "/agreements/", "/changes/", "/target/", "/search/?q=Japan", "/data/"):
         html = client.get(url).content.decode()
         assert html.count('rel="alternate" type="application/atom+xml"') == 1, url
         assert 'href="/changes/feed/"' in html, url
+
+
+def test_a_country_or_record_page_advertises_its_own_feed_first(client, summit_data):
+    for url, own in (
+        ("/countries/uzbekistan/", "/countries/uzbekistan/feed/"),
+        ("/commitments/declaration-digital-ai/", "/commitments/declaration-digital-ai/feed/"),
+        ("/agreements/uzbekistan-japan-summit-package/", "/agreements/uzbekistan-japan-summit-package/feed/"),
+    ):
+        html = client.get(url).content.decode()
+        feeds = re.findall(
+            r'<link rel="alternate" type="application/atom\+xml" title="[^"]*" href="([^"]+)">', html
+        )
+        assert feeds == [own, "/changes/feed/"], url
 
 
 def test_a_filter_error_is_the_description_its_input_points_to(client, summit_data):
@@ -600,6 +613,6 @@ def test_a_filter_error_is_the_description_its_input_points_to(client, summit_da
 
     html = client.get("/agreements/", {"year": "abc", "min_yen": "x"}).content.decode()
     described = re.findall(r'aria-describedby="([^"]+)"', html)
-    assert len(described) == 2
+    assert described == ["id_q_helptext", "id_year_error", "id_min_yen_error"]
     for element_id in described:
         assert html.count(f'id="{element_id}"') == 1, element_id

@@ -65,13 +65,25 @@ PAGES = [
     # row count (a long export waits for a slot); names of parties and sources; per batch of
     # 2,000 (one at these sizes):
     # commitments with area, chapter, proposer, main
-    # record; countries; organizations; sources.
-    ("/commitments.csv", 7),
-    ("/commitments.json", 7),
-    # row count; names of parties, sectors and sources; per batch of 2,000:
-    # agreements with package; party roles; sectors; commitments; sources.
-    ("/agreements.csv", 9),
-    ("/agreements.json", 9),
+    # record; countries; organizations; sources; status steps (the date of the status).
+    ("/commitments.csv", 8),
+    ("/commitments.json", 8),
+    # row count; names of parties, sectors and sources; the countries' names; per batch of 2,000:
+    # agreements with package; party roles; sectors; commitments; sources; status steps.
+    ("/agreements.csv", 11),
+    ("/agreements.json", 11),
+    # row count; names of sources; per batch of 2,000: steps with their subjects; their sources.
+    ("/changes.csv", 4),
+    # per group (commitments, agreements, parties, sources): count and first ten.
+    ("/search/?q=Japan", 8),
+    ("/data/", 0),
+    ("/about/", 0),
+    # the data version (the target and its progress are kept with it).
+    ("/embed/target.svg", 1),
+    # the country; the data version, asked by the scorecards and by the target's figures;
+    # commitments and agreements by country and status; the countries; their leaders; Japan's
+    # agreements (every scorecard is built, and Japan's yen is summed from its agreements).
+    ("/embed/countries/kazakhstan.svg", 8),
     # per section (commitments, agreements, parties, areas, sectors, sources): count and page.
     ("/sitemap.xml", 12),
     ("/robots.txt", 0),

@@ -77,11 +77,36 @@ def test_documented_production_settings_pass_the_deployment_checks():
             "HSTS_SECONDS": "31536000",
             "HSTS_PRELOAD": "true",
             "BEHIND_TLS_PROXY": "true",
+            "CONTACT_EMAIL": "corrections@example.org",
         },
         capture_output=True,
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_public_server_without_a_contact_address_is_warned():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--tag", "security"],
+        cwd=ROOT,
+        env={
+            **{key: value for key, value in os.environ.items() if key not in ("CONTACT_EMAIL",)},
+            "DJANGO_SETTINGS_MODULE": "summit.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": "x7-a-long-random-looking-production-key-used-only-in-this-test-Q9z",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert "tracker.W001" in result.stdout + result.stderr
+
+
+def test_a_bad_contact_address_stops_the_server_with_one_line():
+    result = manage_check(
+        SECRET_KEY="a-real-looking-secret-key-for-the-check", CONTACT_EMAIL="not an address"
+    )
+    assert result.returncode != 0
+    assert "CONTACT_EMAIL='not an address' is not an email address." in result.stderr
 
 
 def test_good_environment_starts():

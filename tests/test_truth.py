@@ -13,8 +13,12 @@ from tracker.models import Agreement, AgreementParty, ExchangeRate, Source, Stat
 MONTHS = list(calendar.month_name)[1:]
 MONTH_NAMES = "|".join(MONTHS + [month[:3] for month in MONTHS])
 DATE_IN_TEXT = re.compile(rf"\b(\d{{1,2}}) ({MONTH_NAMES}) (\d{{4}})\b")
-# Our own write times (when a record last changed here) are facts about the tracker, not the summit.
-OWN_TIMESTAMPS = re.compile(r"Records last changed in this tracker on <time[^>]*>[^<]*</time>")
+# Our own times (when a record last changed here, the day a page was read or a badge drawn) are
+# facts about the tracker, not the summit.
+OWN_TIMESTAMPS = re.compile(
+    r"(Records last changed in this tracker on|Accessed|As of) <time[^>]*>[^<]*</time>"
+    rf"|As of \d{{1,2}} ({MONTH_NAMES}) \d{{4}} · CA\+JAD Tokyo summit tracker"
+)
 
 
 def sourced_dates():

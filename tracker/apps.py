@@ -7,7 +7,7 @@ class TrackerConfig(AppConfig):
     verbose_name = "Summit tracker"
 
     def ready(self):
-        from . import freshness
+        from . import checks, freshness  # noqa: F401 (checks registers itself)
         from .roles import sync_roles
 
         # After Django's own post_migrate handler has created every model's permissions.

@@ -13,6 +13,21 @@ NAV = [
 ]
 
 
+SITE_NAME = "CA+JAD Tokyo summit tracker"
+LICENCE = {
+    "name": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+    "short": "CC BY 4.0",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+}
+
+
 def site(request):
-    """What every public page needs: the menu, and whether synthetic test records are shown."""
-    return {"nav": NAV, "showing_synthetic": settings.SHOW_SYNTHETIC_RECORDS}
+    """What every public page needs: the menu, whether synthetic test records are shown, and what
+    its footer offers (the data licence, the contact address for corrections)."""
+    return {
+        "nav": NAV,
+        "showing_synthetic": settings.SHOW_SYNTHETIC_RECORDS,
+        "site_name": SITE_NAME,
+        "licence": LICENCE,
+        "contact_email": settings.CONTACT_EMAIL,
+    }

@@ -8,7 +8,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
-from .models import Agreement, Commitment, Party, PriorityArea, Sector
+from .models import Agreement, Commitment, Party, PriorityArea, Sector, StatusChange
 
 SEARCH_MAX_WORDS = 10
 
@@ -23,20 +23,32 @@ def spaceless_script(word):
     return any(ord(char) >= 0x2E80 for char in word)
 
 
+WHOLE_WORD_UP_TO = 3  # letters: "AI", "UN", "gas" match only as whole words
+SEARCH_HELP = (
+    "Every word must appear. A word finds its longer forms (corridor: corridors); "
+    "short words (AI) only whole."
+)
+
+
+def word_pattern(word):
+    """A word at the start of a word of the text; a short one as a whole word. The lookarounds
+    read the same in Python's re (Django's REGEXP on SQLite) and in PostgreSQL's expressions."""
+    end = r"(?!\w)" if len(word) <= WHOLE_WORD_UP_TO else ""
+    return rf"(?<!\w){re.escape(word)}{end}"
+
+
 def word_match(fields, text):
-    """Records where every word of `text` is a whole word of one of `fields`, ignoring case: "AI"
-    finds "AI" but not "chain". The lookarounds read the same in Python's re (Django's REGEXP
-    on SQLite) and in PostgreSQL's regular expressions; icontains first lets the database drop
-    most rows before running the expression."""
+    """Records where every word of `text` starts a word of one of `fields`, ignoring case: "AI"
+    finds "AI" but not "chain", "corridor" finds "corridors". icontains first lets the database
+    drop most rows before running the expression."""
     query = Q()
     for word in search_words(text):
-        pattern = rf"(?<!\w){re.escape(word)}(?!\w)"
         either = Q()
         for field in fields:
             if spaceless_script(word):
                 either |= Q(**{f"{field}__icontains": word})
             else:
-                either |= Q(**{f"{field}__icontains": word, f"{field}__iregex": pattern})
+                either |= Q(**{f"{field}__icontains": word, f"{field}__iregex": word_pattern(word)})
         query &= either
     return query
 
@@ -46,7 +58,7 @@ class SearchFilter(django_filters.CharFilter):
         self.search_fields = fields
         kwargs.setdefault("label", "Search")
         kwargs.setdefault("max_length", 200)
-        kwargs.setdefault("help_text", "Whole words; every word must appear.")
+        kwargs.setdefault("help_text", SEARCH_HELP)
         super().__init__(**kwargs)
 
     def filter(self, qs, value):
@@ -182,3 +194,29 @@ class AgreementFilter(django_filters.FilterSet):
         model = Agreement
         fields = []
         form = AgreementFilterForm
+
+
+class InvolvingFilter(django_filters.ModelChoiceFilter):
+    def filter(self, qs, value):
+        return qs.involving(value) if value else qs
+
+
+class ChangeFilter(django_filters.FilterSet):
+    """The status history export: every step, or those of one country or one kind of record."""
+
+    country = InvolvingFilter(
+        queryset=Party.objects.countries(), to_field_name="slug", label="Country", empty_label="Any"
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=[("commitment", "Commitments"), ("agreement", "Agreements")],
+        method="of_kind",
+        label="Records",
+        empty_label="Any",
+    )
+
+    class Meta:
+        model = StatusChange
+        fields = []
+
+    def of_kind(self, queryset, name, value):
+        return queryset.filter(**{f"{value}__isnull": False})

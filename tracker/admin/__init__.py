@@ -27,6 +27,9 @@ admin.site.site_header = "CA+JAD summit tracker: editors"
 admin.site.site_title = "Summit tracker admin"
 admin.site.index_title = "Commitments, agreements and their evidence"
 admin.site.site_url = "/"
+# The lists need the width: at 1280 px the menu beside them cut their columns off. Every model
+# is one click away on the admin's home page and in the breadcrumbs.
+admin.site.enable_nav_sidebar = False
 
 
 @admin.register(Source)

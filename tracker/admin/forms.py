@@ -3,7 +3,11 @@ these forms only collect the input and put each problem beside its field."""
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import (
+    AdminDateWidget,
+    AutocompleteSelectMultiple,
+    RelatedFieldWidgetWrapper,
+)
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -14,6 +18,7 @@ from ..services import (
     needs_status_record,
     status_change_problems,
     target_link_problems,
+    version_record,
 )
 
 STATUS_FIELDS = ("status_effective_on", "status_date_accuracy", "status_note", "status_sources")
@@ -31,17 +36,45 @@ DATE_ACCURACY_HELP = (
 )
 
 
-def use_source_picker(field, model):
-    """The admin's search-as-you-type widget for sources, on a form field of our own."""
-    field.widget = AutocompleteSelectMultiple(model._meta.get_field("sources"), admin.site)
-    field.widget.choices = field.choices
+def use_source_picker(field, model, *, can_add):
+    """The admin's search-as-you-type widget for sources, on a form field of our own, with the
+    "+" that adds a new source in a pop-up without leaving the form (for editors who may)."""
+    relation = model._meta.get_field("sources")
+    picker = AutocompleteSelectMultiple(relation, admin.site)
+    picker.choices = field.choices
+    field.widget = RelatedFieldWidgetWrapper(
+        picker,
+        relation.remote_field,
+        admin.site,
+        can_add_related=can_add,
+        can_change_related=False,
+        can_delete_related=False,
+        can_view_related=False,
+    )
+
+
+def comparable(value):
+    """A cleaned form value as the audit record stores it: ids for records, a set for several."""
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, (list, tuple, set, frozenset)) or hasattr(value, "values_list"):
+        return frozenset(item.pk for item in value)
+    return value
+
+
+def value_at(record, field):
+    """`field`'s value in an audit record, comparable with `comparable` of a form value."""
+    if field.many_to_many:
+        target = f"{field.m2m_reverse_field_name()}_id"
+        return frozenset(getattr(row, target) for row in getattr(record, field.name).all())
+    return getattr(record, field.attname)
 
 
 def describe_changes(subject, changes):
     if not changes:
         return f"Someone else saved this {subject._meta.verbose_name} after you opened it."
-    who, when = changes[0][3], changes[0][4]
-    listed = "; ".join(f"{label}: “{old}” → “{new}”" for label, old, new, _who, _when in changes)
+    who, when = changes[0].who, changes[0].when
+    listed = "; ".join(f"{change.label}: “{change.old}” → “{change.new}”" for change in changes)
     return (
         f"{who} saved this {subject._meta.verbose_name} at {timezone.localtime(when):%H:%M on %d %b %Y}, "
         f"after you opened it. Changed meanwhile: {listed}."
@@ -63,15 +96,59 @@ class VersionedForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk:
             submitted = cleaned.get("loaded_version")
-            if submitted is None or submitted != current_version(self.instance):
+            current = current_version(self.instance)
+            if submitted is None or submitted != current:
                 changes = changes_since(self.instance, submitted) if submitted else []
+                self.keep_typing(changes, submitted, current)
                 raise ValidationError(
                     describe_changes(self.instance, changes)
-                    + " Nothing was saved. Reload the page to see the current version, then make your"
-                    " change again.",
+                    + " Nothing was saved. Your typing is kept in the form below: fields only they "
+                    "changed now show their value, and where you both changed a field yours is kept "
+                    "with theirs beside it. Check them, then save again.",
                     code="stale",
                 )
         return cleaned
+
+    def keep_typing(self, changes, submitted, current):
+        """Make the re-shown form a merge: the editor's own typing, the other editor's values in
+        the fields the editor had not touched, a note on each field both changed, and the
+        current version, so that the next save is judged against what the editor has now seen."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("loaded_version")] = str(current)
+        base = version_record(self.instance, submitted) if submitted else None
+        if base is None:
+            return
+        for change in changes:
+            name = change.field
+            if name not in self.fields or name not in self.cleaned_data:
+                continue
+            if comparable(self.cleaned_data[name]) == value_at(base, self.instance._meta.get_field(name)):
+                self.take_theirs(name)
+            else:
+                self.add_error(
+                    name,
+                    f"{change.who} changed this meanwhile to “{change.new}” (it was “{change.old}”). "
+                    "Your version is kept here: save again to keep it, or change it.",
+                )
+
+    def take_theirs(self, name):
+        field = self.instance._meta.get_field(name)
+        key = self.add_prefix(name)
+        if field.many_to_many:
+            self.data.setlist(
+                key, [str(pk) for pk in getattr(self.instance, name).values_list("pk", flat=True)]
+            )
+            return
+        value = getattr(self.instance, field.attname)
+        widget = self.fields[name].widget
+        if isinstance(widget, forms.CheckboxInput):
+            if value:
+                self.data[key] = "on"
+            else:
+                self.data.pop(key, None)
+        else:
+            shown = widget.format_value(value)
+            self.data[key] = "" if shown is None else str(shown)
 
 
 class TrackedRecordForm(VersionedForm):
@@ -98,9 +175,11 @@ class TrackedRecordForm(VersionedForm):
         help_text="What changed and how you know. Shown on the public timeline.",
     )
 
+    can_add_sources = False  # set per request by the admin (tracker.admin.records)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        use_source_picker(self.fields["status_sources"], self._meta.model)
+        use_source_picker(self.fields["status_sources"], self._meta.model, can_add=self.can_add_sources)
         self.original_status = self.instance.status if self.instance.pk else None
 
     @property
@@ -139,23 +218,25 @@ class BulkStatusForm(forms.Form):
     """One status, date, note and sources applied to several records, one history record each."""
 
     new_status = forms.ChoiceField(label="New status")
-    effective_on = forms.DateField(
-        widget=AdminDateWidget, initial=timezone.localdate, required=False, label="Took effect on"
-    )
+    effective_on = forms.DateField(widget=AdminDateWidget, required=False, label="Took effect on")
     date_accuracy = forms.ChoiceField(
         choices=DateAccuracy.choices,
         initial=DateAccuracy.EXACT,
         label="Accuracy of that date",
         help_text=DATE_ACCURACY_HELP,
     )
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), label="Note")
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        label="Note",
+        help_text="What changed and how you know. Shown on each item's public timeline.",
+    )
     sources = forms.ModelMultipleChoiceField(queryset=Source.objects.all(), label="Sources")
     versions = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, model, **kwargs):
+    def __init__(self, *args, model, can_add_sources=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_status"].choices = model.Status.choices
-        use_source_picker(self.fields["sources"], model)
+        use_source_picker(self.fields["sources"], model, can_add=can_add_sources)
 
     def clean_versions(self):
         return parse_versions(self.cleaned_data["versions"])

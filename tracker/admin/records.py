@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from import_export.admin import ImportExportMixin
 
-from ..models import Agreement, AgreementParty, Commitment, StatusChange
+from ..models import Agreement, AgreementParty, Commitment, Source, StatusChange
 from ..services import StaleEdit, change_status_of_many, mark_reviewed, save_record
 from ..templatetags.tracker_format import qualified_money
 from .base import VersionedAdmin
@@ -66,7 +66,15 @@ class TrackedRecordAdmin(VersionedAdmin):
     history_list_display = ["status"]
 
     class Media:
-        css = {"all": ["css/badges.css"]}
+        css = {"all": ["css/badges.css", "css/admin.css"]}
+
+    def can_add_sources(self, request):
+        return self.admin_site.get_model_admin(Source).has_add_permission(request)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.can_add_sources = self.can_add_sources(request)
+        return form
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -91,6 +99,10 @@ class TrackedRecordAdmin(VersionedAdmin):
     @admin.display(description="Status", ordering="status")
     def status_badge(self, record):
         return status_badge(record)
+
+    @admin.display(description="Reviewed", ordering="last_reviewed_on")
+    def reviewed(self, record):
+        return record.last_reviewed_on
 
     def save_model(self, request, obj, form, change):
         save_record(
@@ -119,7 +131,9 @@ class TrackedRecordAdmin(VersionedAdmin):
     def change_status_of_selected(self, request, queryset):
         records = list(queryset.order_by("pk"))
         if "apply" in request.POST:
-            form = BulkStatusForm(request.POST, model=self.model)
+            form = BulkStatusForm(
+                request.POST, model=self.model, can_add_sources=self.can_add_sources(request)
+            )
             if form.is_valid():
                 data = form.cleaned_data
                 try:
@@ -142,7 +156,11 @@ class TrackedRecordAdmin(VersionedAdmin):
                     )
                 return None
         else:
-            form = BulkStatusForm(model=self.model, initial={"versions": encode_versions(records)})
+            form = BulkStatusForm(
+                model=self.model,
+                can_add_sources=self.can_add_sources(request),
+                initial={"versions": encode_versions(records)},
+            )
         return self.confirmation_page(
             request,
             records,
@@ -196,13 +214,17 @@ class TrackedRecordAdmin(VersionedAdmin):
 
 @admin.register(Commitment)
 class CommitmentAdmin(TrackedRecordAdmin):
-    list_display = ["title", "origin", "priority_area", "status_badge", "target_date", "last_reviewed_on"]
+    list_display = ["title", "origin", "priority_area", "status_badge", "due", "reviewed"]
     list_filter = [NeedsAttentionFilter, "status", "origin", "priority_area", "countries", "is_synthetic"]
     search_fields = ["title", "description", "slug"]
     autocomplete_fields = ["proposed_by", "same_pledge_as", "countries", "organizations", "sources"]
     list_select_related = ["priority_area"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["last_reviewed_on"]
+
+    @admin.display(description="Due", ordering="target_date")
+    def due(self, commitment):
+        return commitment.target_date
 
 
 class AgreementPartyInline(admin.TabularInline):
@@ -215,7 +237,7 @@ class AgreementPartyInline(admin.TabularInline):
 class AgreementAdmin(ImportExportMixin, TrackedRecordAdmin):
     resource_classes = [AgreementResource]
     import_form_class = AgreementImportForm
-    list_display = ["title", "instrument", "status_badge", "signed_on", "value", "last_reviewed_on"]
+    list_display = ["title", "instrument", "status_badge", "signed_on", "value", "reviewed"]
     list_filter = [
         NeedsAttentionFilter,
         "status",

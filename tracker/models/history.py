@@ -26,6 +26,13 @@ class StatusChangeQuerySet(models.QuerySet):
         """A record's steps as its public timeline shows them, newest first, with their evidence."""
         return self.latest_first().prefetch_related("sources").select_related("recorded_by")
 
+    def involving(self, country):
+        """Steps of the commitments naming `country` and of the agreements it takes part in."""
+        return self.filter(
+            Q(agreement__in=Agreement.objects.with_party(country))
+            | Q(commitment__in=Commitment.objects.filter(countries=country))
+        )
+
     def public(self):
         """Steps of the records readers see (synthetic ones only where the settings show them)."""
         if settings.SHOW_SYNTHETIC_RECORDS:

@@ -2,7 +2,14 @@
 stale-edit checks, reviews and the fixture load. Callers (the admin, the CSV import, commands)
 map the problems these functions report to their own fields and messages."""
 
-from .editing import StaleEdit, changes_since, claim_version, current_version, mark_reviewed
+from .editing import (
+    StaleEdit,
+    changes_since,
+    claim_version,
+    current_version,
+    mark_reviewed,
+    version_record,
+)
 from .loading import FIXTURE_REASON, FixtureProblem, fixture_path, load_fixture
 from .status import (
     change_status,
@@ -20,6 +27,7 @@ __all__ = [
     "change_status",
     "change_status_of_many",
     "changes_since",
+    "version_record",
     "claim_version",
     "current_version",
     "fixture_path",

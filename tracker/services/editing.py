@@ -1,7 +1,20 @@
 """Edits by editors: versions that refuse stale saves, and reviews recorded without a status change."""
 
+from typing import NamedTuple
+
 from django.db import transaction
 from django.utils import timezone
+
+
+class Change(NamedTuple):
+    """One field another editor changed: its label and name, the values, who and when."""
+
+    label: str
+    old: str
+    new: str
+    who: str
+    when: object
+    field: str
 
 
 class StaleEdit(Exception):
@@ -28,10 +41,14 @@ def claim_version(subject, expected_version):
     subject.version = expected_version + 1
 
 
+def version_record(subject, version):
+    """The audit record of `subject` as it was at `version` (the first one saved with it)."""
+    return subject.history.filter(version=version).order_by("history_date", "history_id").first()
+
+
 def changes_since(subject, version):
-    """What changed on `subject` after `version`, as (field label, old, new, who, when) rows."""
-    records = list(subject.history.filter(version__gte=version).order_by("history_date", "history_id"))
-    base = next((record for record in records if record.version == version), None)
+    """What changed on `subject` after `version`, as Change rows."""
+    base = version_record(subject, version)
     latest = subject.history.order_by("-history_date", "-history_id").first()
     if base is None or latest is None or base.pk == latest.pk:
         return []
@@ -43,12 +60,13 @@ def changes_since(subject, version):
         if hasattr(field, "verbose_name")
     }
     return [
-        (
+        Change(
             str(labels.get(change.field, change.field)).capitalize(),
             display(change.old),
             display(change.new),
             who,
             latest.history_date,
+            change.field,
         )
         for change in delta.changes
     ]

@@ -2,11 +2,13 @@
 tracker.money, so a figure reads the same on every page, in the feed and in the admin."""
 
 from decimal import Decimal
+from html import unescape
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.utils.dateformat import format as format_date
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 
 from tracker import charts
 from tracker.models import DateAccuracy, Exactness
@@ -181,3 +183,14 @@ def sort_header(context, key, label, css=""):
         next_order,
         SORT_MARKS.get(state, "↕"),
     )
+
+
+@register.simple_tag(takes_context=True)
+def block_text(context, name):
+    """The plain text of this page's block `name` (its title, its description), for the places a
+    page names itself a second time: social preview tags, share links, the citation line."""
+    block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
+    block = block_context.get_block(name) if block_context else None
+    if block is None:
+        return ""
+    return " ".join(unescape(strip_tags(block.nodelist.render(context))).split())

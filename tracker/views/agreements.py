@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from ..filters import AgreementFilter
 from ..models import Agreement, AgreementParty, Commitment, StatusChange
-from .common import current_progress, render_filtered_list
+from .common import current_progress, follows_renamed_slugs, render_filtered_list
 
 
 def agreement_list(request):
@@ -16,6 +16,7 @@ def agreement_list(request):
     return render_filtered_list(request, filterset, "tracker/agreement_list.html")
 
 
+@follows_renamed_slugs(Agreement)
 def agreement_detail(request, slug):
     agreement = get_object_or_404(
         Agreement.objects.public()

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from ..filters import CommitmentFilter
 from ..models import Agreement, Commitment, StatusChange
-from .common import render_filtered_list
+from .common import follows_renamed_slugs, render_filtered_list
 
 
 def commitment_list(request):
@@ -16,6 +16,7 @@ def commitment_list(request):
     return render_filtered_list(request, filterset, "tracker/commitment_list.html")
 
 
+@follows_renamed_slugs(Commitment)
 def commitment_detail(request, slug):
     commitment = get_object_or_404(
         Commitment.objects.public()

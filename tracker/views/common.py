@@ -1,7 +1,10 @@
+import functools
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -107,3 +110,37 @@ def render_filtered_list(request, filterset, template, extra_context=None):
         return render(request, template, context, status=400)
     context["page"] = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, template, context)
+
+
+def follows_renamed_slugs(model):
+    """A detail view that, for a slug no record has now, redirects permanently (301) to the
+    record that had it before an editor changed it, found in its audit trail: links and citations
+    to an old address keep working. A slug never used stays a 404."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def detail(request, slug, *args, **kwargs):
+            try:
+                return view(request, slug, *args, **kwargs)
+            except Http404:
+                moved = renamed_record(model, slug)
+                if moved is None:
+                    raise
+                query = request.META.get("QUERY_STRING", "")
+                url = moved.get_absolute_url() + (f"?{query}" if query else "")
+                return HttpResponsePermanentRedirect(url)
+
+        return detail
+
+    return decorate
+
+
+def renamed_record(model, slug):
+    """The public record whose slug was `slug` most recently, if it has another one now."""
+    former = model.history.filter(slug=slug).order_by("-history_date").values_list("id", flat=True)
+    records = model.objects.public() if hasattr(model.objects, "public") else model.objects.all()
+    for record_id in former[:5]:  # a slug moves rarely; a few of its holders at most
+        record = records.filter(pk=record_id).exclude(slug=slug).first()
+        if record is not None:
+            return record
+    return None

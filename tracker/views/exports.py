@@ -16,8 +16,9 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from ..filters import AgreementFilter, CommitmentFilter
-from ..models import Agreement, AgreementParty, Commitment, Party, Sector, Source
+from ..filters import AgreementFilter, ChangeFilter, CommitmentFilter
+from ..models import Agreement, AgreementParty, Commitment, DateAccuracy, Party, Sector, Source, StatusChange
+from ..models.base import VALUE_EXACTNESS
 from ..rows import raw_rows
 from ..spreadsheet import csv_cell
 
@@ -27,24 +28,91 @@ BATCH = 2000
 EXPORTS_AT_ONCE = 2
 export_slots = threading.BoundedSemaphore(EXPORTS_AT_ONCE)
 
-COMMITMENT_COLUMNS = [
-    "slug",
-    "title",
-    "origin",
-    "same_pledge_as",
-    "proposed_by",
-    "priority_area",
-    "chapter_of_analysis_004",
-    "status",
-    "status_label",
-    "progress_percent",
-    "target_date",
-    "countries",
-    "organizations",
-    "sources",
-    "is_synthetic",
-    "url",
-]
+
+# Every column of every export, in order, with what it holds: the exports write these columns,
+# and the data dictionary page (/data/) describes them from here, so the two cannot drift.
+def codes(choices):
+    """A vocabulary as a data dictionary names it: “exact (Exact day), … or unknown (Unknown)”."""
+    named = [f"{value} ({label})" for value, label in choices]
+    return ", ".join(named[:-1]) + f" or {named[-1]}" if len(named) > 1 else named[0]
+
+
+DATE_CODES = codes(DateAccuracy.choices)
+STATUS_SINCE = {
+    "status_since": "The date the current status took effect (YYYY-MM-DD), from its status record; blank "
+    "when no source gives it.",
+    "status_since_accuracy": f"How exact that date is: {DATE_CODES}.",
+}
+COMMITMENT_COLUMNS = {
+    "slug": "The record's stable identifier; its page is /commitments/<slug>/.",
+    "title": "The commitment, in our words.",
+    "origin": "Where it was made: the Tokyo Declaration, the Tokyo Initiative, Japan's announcements, the "
+    "leaders' joint decisions or a leader's proposal.",
+    "same_pledge_as": "For a pledge made in several places: the slug of its main record. Count distinct "
+    "pledges by leaving out rows that have one.",
+    "proposed_by": "The leader who proposed it, for a proposal.",
+    "priority_area": "The declaration's priority area; blank for a cross-cutting commitment.",
+    "chapter_of_analysis_004": "The chapter of the analytical report (source 004) it falls under: the "
+    "report's titles, not proven chapters of the declaration.",
+    "status": "The current status as a code (stable; for machines).",
+    "status_label": "The current status in words.",
+    **STATUS_SINCE,
+    "progress_percent": "Share delivered, where a source gives one; blank otherwise.",
+    "target_date": "The date it is due by, where a source gives one.",
+    "countries": "The countries it names, separated by “; ”.",
+    "organizations": "The organizations it names, separated by “; ”.",
+    "sources": "The titles of the sources it rests on, separated by “; ”.",
+    "is_synthetic": "True only for generated test records; never in the public data.",
+    "url": "Its page on this site.",
+}
+AGREEMENT_COLUMNS = {
+    "slug": "The record's stable identifier; its page is /agreements/<slug>/.",
+    "title": "The agreement, project or package, in our words.",
+    "instrument": "The kind of document: memorandum, loan, business project, package…",
+    "status": "The current status as a code (stable; for machines).",
+    "status_label": "The current status in words.",
+    **STATUS_SINCE,
+    "signed_on": "The signing date (YYYY-MM-DD); blank when no source dates it.",
+    "signed_on_accuracy": f"How exact the signing date is: {DATE_CODES}.",
+    "amount": "The value in its own currency, as a plain decimal number; blank when no source gives one.",
+    "currency": "The amount's ISO 4217 currency code.",
+    "value_exactness": f"{codes(VALUE_EXACTNESS)}; blank with no amount. A lower bound is never an exact "
+    "value.",
+    "value_in_yen": "The amount in whole yen at the rate shown on the agreement's page; a lower bound is "
+    "rounded down.",
+    "value_as_reported": "The source's own words for the value, quoted as they stand.",
+    "value_reading": "Where amount or currency is our reading of the source: what we read and why.",
+    "target_link": f"How a source ties it to the target: {codes(Agreement.TargetLink.choices)}. Stated "
+    "and reported figures are never added together.",
+    "target_link_label": "The same in words.",
+    "is_aggregate": "True for a package that other agreements may be part of: never add a package and "
+    "its parts.",
+    "part_of": "The slug of the package it belongs to.",
+    "part_of_basis": f"Why it is part of that package: {codes(Agreement.PartOfBasis.choices)}.",
+    "countries": "The countries that take part, in any role, separated by “; ”.",
+    "parties": "Every party with its role in brackets, separated by “; ”.",
+    "sectors": "Its sectors, separated by “; ”.",
+    "commitments": "The slugs of the commitments it serves, separated by “; ”.",
+    "sources": "The titles of the sources it rests on, separated by “; ”.",
+    "is_synthetic": "True only for generated test records; never in the public data.",
+    "url": "Its page on this site.",
+}
+CHANGE_COLUMNS = {
+    "subject_kind": "commitment or agreement.",
+    "subject_slug": "The slug of the commitment or agreement.",
+    "subject_title": "Its title.",
+    "old_status": "The status before this step, as a code; blank for a record's first step.",
+    "old_status_label": "The same in words.",
+    "new_status": "The status this step set, as a code.",
+    "new_status_label": "The same in words.",
+    "effective_on": "The date the step took effect (YYYY-MM-DD); blank when no source gives it.",
+    "date_accuracy": f"How exact that date is: {DATE_CODES}.",
+    "note": "What changed and how we know, as shown on the public timeline.",
+    "sources": "The titles of the sources of this step, separated by “; ”.",
+    "recorded_at": "When an editor or the loader recorded the step in this tracker (the real time of "
+    "the write, UTC); not a date from the sources.",
+    "url": "The step on its record's public timeline.",
+}
 COMMITMENT_FIELDS = [
     "pk",
     "slug",
@@ -80,31 +148,24 @@ AGREEMENT_FIELDS = [
     "part_of_basis",
     "is_synthetic",
 ]
-AGREEMENT_COLUMNS = [
-    "slug",
-    "title",
-    "instrument",
-    "status",
-    "status_label",
-    "signed_on",
-    "signed_on_accuracy",
-    "amount",
-    "currency",
-    "value_exactness",
-    "value_in_yen",
-    "value_as_reported",
-    "value_reading",
-    "target_link",
-    "target_link_label",
-    "is_aggregate",
-    "part_of",
-    "part_of_basis",
-    "parties",
-    "sectors",
-    "commitments",
-    "sources",
-    "is_synthetic",
-    "url",
+CHANGE_FIELDS = [
+    "pk",
+    "uid",
+    "commitment__slug",
+    "commitment__title",
+    "agreement__slug",
+    "agreement__title",
+    "old_status",
+    "new_status",
+    "effective_on",
+    "date_accuracy",
+    "note",
+    "recorded_at",
+]
+EXPORTS = [
+    ("Commitments", "tracker:commitment_export", COMMITMENT_COLUMNS),
+    ("Agreements", "tracker:agreement_export", AGREEMENT_COLUMNS),
+    ("Status history", "tracker:change_export", CHANGE_COLUMNS),
 ]
 
 
@@ -128,7 +189,7 @@ def csv_lines(columns, rows):
     writer = csv.writer(buffer)
     # A byte-order mark: without it Excel reads UTF-8 as the local code page (Cyrillic and
     # Japanese names garbled). Then a header row, even when nothing matches.
-    writer.writerow(columns)
+    writer.writerow(list(columns))
     yield "\ufeff" + buffer.getvalue()
     for chunk in chunked(rows):
         buffer.seek(0)
@@ -224,6 +285,33 @@ def links(through, owner, target, *extra, owners, names=None):
     return found
 
 
+def status_since(subject, batch):
+    """{record id: (date, accuracy)} of the step that set each record's current status (the latest
+    recorded step to it), for a batch of plain rows."""
+    steps = links(
+        StatusChange,
+        subject,
+        "recorded_at",
+        "pk",
+        "new_status",
+        "effective_on",
+        "date_accuracy",
+        owners=[row["pk"] for row in batch],
+    )
+    since = {}
+    for row in batch:
+        for _at, _pk, status, effective_on, accuracy in reversed(steps.get(row["pk"], ())):
+            if status == row["status"]:
+                since[row["pk"]] = (effective_on, accuracy)
+                break
+    return since
+
+
+def since_columns(since, pk):
+    effective_on, accuracy = since.get(pk, (None, None))
+    return {"status_since": effective_on, "status_since_accuracy": accuracy}
+
+
 def names(model, field):
     return dict(model.objects.order_by().values_list("pk", field))
 
@@ -256,6 +344,7 @@ def commitments_export(request, fmt):
             sources = links(
                 Commitment.sources.through, "commitment", "source", owners=ids, names=source_titles
             )
+            since = status_since("commitment", batch)
             for commitment in batch:
                 pk, chapter = commitment["pk"], commitment["chapter__number"]
                 yield {
@@ -270,6 +359,7 @@ def commitments_export(request, fmt):
                     else None,
                     "status": commitment["status"],
                     "status_label": statuses[commitment["status"]],
+                    **since_columns(since, pk),
                     "progress_percent": commitment["progress_percent"],
                     "target_date": commitment["target_date"],
                     "countries": joined(countries.get(pk, ())),
@@ -294,6 +384,7 @@ def agreements_export(request, fmt):
 
     def rows():
         party_names, sector_names = names(Party, "name"), names(Sector, "name")
+        country_names = set(Party.objects.countries().values_list("name", flat=True))
         source_titles = names(Source, "title")
         for batch in batches(filterset.qs, AGREEMENT_FIELDS):
             ids = [agreement["pk"] for agreement in batch]
@@ -301,6 +392,7 @@ def agreements_export(request, fmt):
             sectors = links(Agreement.sectors.through, "agreement", "sector", owners=ids, names=sector_names)
             commitments = links(Agreement.commitments.through, "agreement", "commitment__slug", owners=ids)
             sources = links(Agreement.sources.through, "agreement", "source", owners=ids, names=source_titles)
+            since = status_since("agreement", batch)
             for agreement in batch:
                 pk = agreement["pk"]
                 yield {
@@ -309,6 +401,7 @@ def agreements_export(request, fmt):
                     "instrument": instruments[agreement["instrument"]],
                     "status": agreement["status"],
                     "status_label": statuses[agreement["status"]],
+                    **since_columns(since, pk),
                     "signed_on": agreement["signed_on"],
                     "signed_on_accuracy": agreement["signed_on_accuracy"],
                     "amount": agreement["amount"],
@@ -322,6 +415,9 @@ def agreements_export(request, fmt):
                     "is_aggregate": agreement["is_aggregate"],
                     "part_of": agreement["part_of__slug"],
                     "part_of_basis": agreement["part_of_basis"] or None,
+                    "countries": joined(
+                        sorted({name for name, _role in parties.get(pk, ()) if name in country_names})
+                    ),
                     "parties": joined(f"{name} ({roles[role]})" for name, role in parties.get(pk, ())),
                     "sectors": joined(sectors.get(pk, ())),
                     "commitments": joined(commitments.get(pk, ())),
@@ -331,3 +427,48 @@ def agreements_export(request, fmt):
                 }
 
     return export(AGREEMENT_COLUMNS, rows(), fmt, "agreements", row_count=filterset.qs.count())
+
+
+def changes_export(request, fmt):
+    """Every public status record (the history behind the timelines), oldest first."""
+    queryset = StatusChange.objects.public().order_by("recorded_at", "pk")
+    filterset = ChangeFilter(request.GET, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        return bad_filter(filterset)
+    commitment_url = url_maker(request, "tracker:commitment_detail")
+    agreement_url = url_maker(request, "tracker:agreement_detail")
+    labels = {
+        "commitment": dict(Commitment.Status.choices),
+        "agreement": dict(Agreement.Status.choices),
+    }
+
+    def rows():
+        source_titles = names(Source, "title")
+        for batch in batches(filterset.qs, CHANGE_FIELDS):
+            sources = links(
+                StatusChange.sources.through,
+                "statuschange",
+                "source",
+                owners=[change["pk"] for change in batch],
+                names=source_titles,
+            )
+            for change in batch:
+                kind = "commitment" if change["commitment__slug"] else "agreement"
+                url = commitment_url if kind == "commitment" else agreement_url
+                yield {
+                    "subject_kind": kind,
+                    "subject_slug": change[f"{kind}__slug"],
+                    "subject_title": change[f"{kind}__title"],
+                    "old_status": change["old_status"] or None,
+                    "old_status_label": labels[kind].get(change["old_status"]),
+                    "new_status": change["new_status"],
+                    "new_status_label": labels[kind][change["new_status"]],
+                    "effective_on": change["effective_on"],
+                    "date_accuracy": change["date_accuracy"],
+                    "note": change["note"],
+                    "sources": joined(sources.get(change["pk"], ())),
+                    "recorded_at": change["recorded_at"],
+                    "url": f"{url(change[f'{kind}__slug'])}#change-{change['uid']}",
+                }
+
+    return export(CHANGE_COLUMNS, rows(), fmt, "status-history", row_count=filterset.qs.count())

@@ -3,12 +3,19 @@ priority areas and sectors."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from ..models import Agreement, AgreementParty, Commitment, Leader, Party, PriorityArea, Sector, StatusChange
 from ..progress import Split
-from .common import commitments_by_area, count_of, current_progress, every_status, status_counts
+from .common import (
+    commitments_by_area,
+    count_of,
+    current_progress,
+    every_status,
+    follows_renamed_slugs,
+    status_counts,
+)
 
 SHOWN = 50  # records listed on a group page; the rest are one click away in the filtered list
 COUNTRY_CHANGES = 5
@@ -113,6 +120,7 @@ def country_list(request):
     return render(request, "tracker/country_list.html", {"scorecards": country_scorecards()})
 
 
+@follows_renamed_slugs(Party)
 def country_detail(request, slug):
     country = get_object_or_404(
         Party.objects.countries().prefetch_related("leaders", "sources", "summits_hosted"), slug=slug
@@ -142,9 +150,7 @@ def country_detail(request, slug):
     )
     context["changes"] = (
         StatusChange.objects.public()
-        .filter(
-            Q(agreement__in=Agreement.objects.public().with_party(country)) | Q(commitment__in=commitments)
-        )
+        .involving(country)
         .latest_first()
         .select_related("commitment", "agreement")[:COUNTRY_CHANGES]
     )
@@ -167,6 +173,7 @@ def organization_list(request):
     return render(request, "tracker/organization_list.html", {"organizations": organizations})
 
 
+@follows_renamed_slugs(Party)
 def organization_detail(request, slug):
     organization = get_object_or_404(
         Party.objects.organizations().select_related("based_in").prefetch_related("sources"), slug=slug
@@ -196,6 +203,7 @@ def area_list(request):
     return render(request, "tracker/area_list.html", {"areas": areas})
 
 
+@follows_renamed_slugs(PriorityArea)
 def area_detail(request, slug):
     area = get_object_or_404(PriorityArea.objects.prefetch_related("sources", "chapters"), slug=slug)
     serving = Commitment.agreements.through.objects.filter(
@@ -217,6 +225,7 @@ def sector_list(request):
     return render(request, "tracker/sector_list.html", {"sectors": sectors})
 
 
+@follows_renamed_slugs(Sector)
 def sector_detail(request, slug):
     sector = get_object_or_404(Sector, slug=slug)
     context = group_context(

@@ -12,6 +12,7 @@ from ..models import (
     Commitment,
     ExchangeRate,
     Mechanism,
+    Party,
     ReportedFigure,
     Source,
     StatusChange,
@@ -24,6 +25,7 @@ from .common import (
     count_of,
     countries_without_a_row,
     current_progress,
+    follows_renamed_slugs,
     last_updated,
     recent_changes,
 )
@@ -94,6 +96,7 @@ def source_list(request):
     return render(request, "tracker/source_list.html", {"sources": sources})
 
 
+@follows_renamed_slugs(Source)
 def source_detail(request, slug):
     source = get_object_or_404(
         Source.objects.defer("archived_text").prefetch_related(
@@ -162,3 +165,56 @@ class StatusChangeFeed(Feed):
 
     def item_updateddate(self, change):
         return change.recorded_at
+
+
+class CountryChangeFeed(StatusChangeFeed):
+    """The steps of one country's commitments and agreements."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Party.objects.countries(), slug=slug)
+
+    def title(self, country):
+        return f"CA+JAD Tokyo summit tracker: status changes for {country.name}"
+
+    def subtitle(self, country):
+        return f"Dated, sourced changes in the status of the commitments and agreements of {country.name}."
+
+    def link(self, country):
+        return country.get_absolute_url()
+
+    def items(self, country):
+        return (
+            StatusChange.objects.public()
+            .involving(country)
+            .latest_first()
+            .select_related("commitment", "agreement")[:50]
+        )
+
+
+class RecordChangeFeed(StatusChangeFeed):
+    """The steps of one commitment or agreement."""
+
+    model = None
+
+    def get_object(self, request, slug):
+        return get_object_or_404(self.model.objects.public(), slug=slug)
+
+    def title(self, record):
+        return f"CA+JAD Tokyo summit tracker: {record}"
+
+    def subtitle(self, record):
+        return f"Dated, sourced changes in the status of “{record}”."
+
+    def link(self, record):
+        return record.get_absolute_url()
+
+    def items(self, record):
+        return record.status_changes.latest_first().select_related("commitment", "agreement")[:50]
+
+
+class CommitmentChangeFeed(RecordChangeFeed):
+    model = Commitment
+
+
+class AgreementChangeFeed(RecordChangeFeed):
+    model = Agreement

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from ..filters import search_words, word_match
+from ..filters import SEARCH_HELP, search_words, word_match
 from ..models import Agreement, Commitment, Party, Source
 
 SHOWN_PER_GROUP = 10
@@ -17,7 +17,7 @@ class SiteSearchForm(forms.Form):
         label="Search the tracker",
         max_length=200,
         required=False,
-        help_text="Whole words; every word must appear.",
+        help_text=SEARCH_HELP,
     )
 
 
