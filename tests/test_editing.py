@@ -800,3 +800,109 @@ def test_a_renamed_country_redirects_too(summit_data, client):
     country.save()
     response = client.get("/countries/kyrgyzstan/")
     assert response.status_code == 301 and response["Location"] == "/countries/kyrgyz-republic/"
+
+
+def sample_rows():
+    """The README's sample as dicts, with its header: rows to vary one column at a time."""
+    text = readme_sample_csv()
+    return text.splitlines()[0].split(","), list(csv.DictReader(io.StringIO(text)))
+
+
+def csv_text(columns, rows):
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def row_errors(preview):
+    """{row number: {column: [messages]}} of a refused preview."""
+    result = preview.context["result"]
+    return {row.number: row.error_dict for row in result.invalid_rows}
+
+
+def test_an_import_reads_iso_dates_only_and_says_why(editor_client, summit_data):
+    make_example_source()
+    columns, rows = sample_rows()
+    rows[0]["signed_on"] = "01/02/2026"
+    errors = row_errors(import_csv(editor_client, csv_text(columns, rows[:1])))
+    message = " ".join(str(error) for error in errors[1]["signed_on"])
+    assert "“01/02/2026” is not a date written YYYY-MM-DD" in message
+    assert "could be 1 February or 2 January" in message
+    assert not Agreement.objects.filter(slug=rows[0]["slug"]).exists()
+
+
+def test_an_import_refuses_a_currency_that_is_not_iso_4217(editor_client, summit_data):
+    make_example_source()
+    columns, rows = sample_rows()
+    rows[0]["currency"] = "XYZ"
+    errors = row_errors(import_csv(editor_client, csv_text(columns, rows[:1])))
+    assert "“XYZ” is not an ISO 4217 currency code" in " ".join(str(e) for e in errors[1]["currency"])
+
+
+def test_an_amount_with_spaces_gets_a_clear_message_not_a_python_error(editor_client, summit_data):
+    make_example_source()
+    columns, rows = sample_rows()
+    rows[0]["amount"] = "1 200 000"
+    preview = import_csv(editor_client, csv_text(columns, rows[:1]))
+    message = " ".join(str(error) for error in row_errors(preview)[1]["amount"])
+    assert "“1 200 000” is not a plain number" in message
+    assert "ConversionSyntax" not in preview.content.decode()
+
+
+def test_an_import_lists_every_problem_of_a_row_at_once(editor_client, summit_data):
+    make_example_source()
+    columns, rows = sample_rows()
+    rows[0].update(signed_on="2026/02/01", amount="1,5", currency="XYZ", sources="no-such-source")
+    errors = row_errors(import_csv(editor_client, csv_text(columns, rows[:1])))
+    assert {"signed_on", "amount", "currency", "sources"} <= set(errors[1])
+
+
+def test_an_import_adds_the_parties_with_their_roles_and_the_rows_sources(editor_client, summit_data):
+    source = make_example_source()
+    columns, rows = sample_rows()
+    columns = [*columns, "parties"]
+    rows[0]["parties"] = "uzbekistan:signatory; jbic:supporter"
+    preview = import_csv(editor_client, csv_text(columns, rows[:1]))
+    assert not row_errors(preview)
+    confirm_import(editor_client, preview)
+    agreement = Agreement.objects.get(slug=rows[0]["slug"])
+    roles = {(role.party.slug, role.role): list(role.sources.all()) for role in agreement.party_roles.all()}
+    assert roles == {("uzbekistan", "signatory"): [source], ("jbic", "supporter"): [source]}
+
+
+def test_an_import_names_an_unknown_party_or_role(editor_client, summit_data):
+    make_example_source()
+    columns, rows = sample_rows()
+    columns = [*columns, "parties"]
+    rows[0]["parties"] = "atlantis:signatory; uzbekistan:owner; uzbekistan"
+    errors = row_errors(import_csv(editor_client, csv_text(columns, rows[:1])))
+    message = " ".join(str(error) for error in errors[1]["parties"])
+    assert "atlantis:signatory, uzbekistan:owner, uzbekistan" in message and "signatory" in message
+
+
+def test_the_import_page_links_its_format_and_a_template_with_the_columns_it_reads(
+    editor_client, summit_data
+):
+    from tracker.admin.imports import import_columns
+
+    page = editor_client.get(reverse("admin:tracker_agreement_import")).content.decode()
+    assert reverse("admin:tracker_agreement_import_format") in page
+    template = editor_client.get(reverse("admin:tracker_agreement_import_template"))
+    header = next(csv.reader(io.StringIO(template.content.decode("utf-8-sig"))))
+    assert header == [name for name, _help, _values in import_columns()]
+    assert "parties" in header and "signed_on" in header
+    formats = editor_client.get(reverse("admin:tracker_agreement_import_format")).content.decode()
+    for name in header:
+        assert f'id="column-{name}"' in formats
+    assert "<code>financing_committed</code>" in formats and "<code>UZS</code>" in formats
+
+
+def test_the_import_format_page_needs_the_import_permission(client, summit_data, make_staff):
+    from django.contrib.auth.models import User
+
+    reader = User.objects.create_user("reader", password="a-long-reader-passphrase-42", is_staff=True)
+    client.force_login(reader)
+    assert client.get(reverse("admin:tracker_agreement_import_format")).status_code == 403
+    assert client.get(reverse("admin:tracker_agreement_import_template")).status_code == 403

@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources
 from import_export.forms import ImportForm
 from import_export.tmp_storages import BaseStorage
-from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
+from import_export.widgets import DateWidget, DecimalWidget, ForeignKeyWidget, ManyToManyWidget
 
-from ..models import Agreement, Commitment, DateAccuracy, Sector, Source
+from ..models import Agreement, AgreementParty, Commitment, DateAccuracy, Party, Sector, Source
 from ..services import change_status, claim_version, status_change_problems, target_link_problems
 from ..spreadsheet import csv_cell
 
@@ -24,11 +24,65 @@ IMPORT_NOTE = "Recorded by CSV import."
 SEPARATOR = ";"
 
 
+ROLE_SEPARATOR = ":"
+PLAIN_NUMBER = re.compile(r"^\d+(\.\d+)?$")
+
+
 def slugs(row, column):
     return [value.strip() for value in (row.get(column) or "").split(SEPARATOR) if value.strip()]
 
 
+def party_roles(row):
+    """[(party slug, role)] from the `parties` column: “uzbekistan:signatory; jbic:supporter”."""
+    return [
+        tuple(part.strip() for part in item.split(ROLE_SEPARATOR, 1))
+        if ROLE_SEPARATOR in item
+        else (item, "")
+        for item in slugs(row, "parties")
+    ]
+
+
+class IsoDateWidget(DateWidget):
+    """Dates as YYYY-MM-DD only: the admin reads 01/02/2026 as 1 February, a spreadsheet in
+    another country as 2 January, and an import must never guess which."""
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if text and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(
+                f"“{text}” is not a date written YYYY-MM-DD (for example 2026-02-01); a date such as "
+                "01/02/2026 could be 1 February or 2 January, so only that form is read."
+            )
+        try:
+            return super().clean(text, row, **kwargs)
+        except ValueError:
+            raise ValueError(f"“{text}” is not a real date (YYYY-MM-DD).") from None
+
+
+class PlainDecimalWidget(DecimalWidget):
+    """Amounts as digits with an optional decimal point: “1 200 000” or “1,200.50” is refused
+    with a clear message instead of being guessed at (a comma is a decimal sign in many countries)."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if not text:
+            return None
+        if not PLAIN_NUMBER.match(text):
+            raise ValueError(
+                f"“{text}” is not a plain number: write the amount with digits and at most one decimal "
+                "point, without spaces, commas or a currency sign (for example 1200000 or 1200000.50)."
+            )
+        return super().clean(text, row, **kwargs)
+
+
 class AgreementResource(resources.ModelResource):
+    signed_on = fields.Field(attribute="signed_on", column_name="signed_on", widget=IsoDateWidget())
+    amount = fields.Field(attribute="amount", column_name="amount", widget=PlainDecimalWidget())
+    # Read and written by this class itself: a role needs its sources, so it is added after the save.
+    parties = fields.Field(column_name="parties", readonly=True)
     part_of = fields.Field(
         attribute="part_of", column_name="part_of", widget=ForeignKeyWidget(Agreement, "slug")
     )
@@ -72,6 +126,7 @@ class AgreementResource(resources.ModelResource):
             "sectors",
             "commitments",
             "sources",
+            "parties",
             "is_synthetic",
         ]
         export_order = fields
@@ -88,40 +143,28 @@ class AgreementResource(resources.ModelResource):
         value = super().export_field(field, instance, **kwargs)
         return csv_cell(value) if isinstance(value, str) else value
 
-    def before_import_row(self, row, **kwargs):
-        # Raised as validation errors, so the preview lists every row's problems side by side.
-        problems = {}
-        for column, model in (
-            ("sectors", Sector),
-            ("commitments", Commitment),
-            ("sources", Source),
-            ("target_link_sources", Source),
-        ):
-            wanted = slugs(row, column)
-            known = set(model.objects.filter(slug__in=wanted).values_list("slug", flat=True))
-            if missing := [slug for slug in wanted if slug not in known]:
-                problems[column] = f"unknown {column}: {', '.join(missing)}"
-        if not slugs(row, "sources"):
-            problems["sources"] = "cite at least one source (slugs separated by “;”)"
-        slug = (row.get("slug") or "").strip()
-        existing = Agreement.objects.filter(slug=slug).values_list("status", flat=True).first()
-        status = (row.get("status") or "").strip()
-        if existing is not None and status not in ("", existing):
-            problems["status"] = (
-                f"differs from the current “{existing}”: change a status with the status form, which "
-                "records its date, note and sources"
-            )
-        if existing is None and "sources" not in problems:
-            step = first_step(row)
-            for code, message in status_change_problems(
-                subject=Agreement(), new_status=status, **step
-            ).items():
-                problems.setdefault(code if code in row else "status", message)
-        link = (row.get("target_link") or "").strip() or Agreement.TargetLink.REPORTED
-        if link in Agreement.TargetLink.values:
-            problems.update(target_link_problems(target_link=link, sources=slugs(row, "target_link_sources")))
-        if problems:
-            raise ValidationError(problems)
+    def dehydrate_parties(self, agreement):
+        roles = agreement.party_roles.select_related("party").order_by("party__slug", "role")
+        return f"{SEPARATOR} ".join(f"{role.party.slug}{ROLE_SEPARATOR}{role.role}" for role in roles)
+
+    def import_instance(self, instance, row, **kwargs):
+        """Every problem of the row at once: the columns' own (a date, an amount), the rules
+        below, and then the model's (choices, currency, constraints), beside one another."""
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for column, message in row_problems(row).items():
+            errors.setdefault(column, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # A row that only adds a party role changes no field, but is not "unchanged".
+        if instance.pk and missing_roles(instance, row):
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
 
     def before_save_instance(self, instance, row, **kwargs):
         if instance.pk:
@@ -132,6 +175,70 @@ class AgreementResource(resources.ModelResource):
             change_status(
                 subject=instance, new_status=instance.status, user=kwargs.get("user"), **first_step(row)
             )
+        # Roles are added, never removed here: a role an editor recorded keeps its own sources.
+        sources = list(Source.objects.filter(slug__in=slugs(row, "sources")))
+        for party, role in missing_roles(instance, row):
+            AgreementParty.objects.create(agreement=instance, party=party, role=role).sources.set(sources)
+
+
+def row_problems(row):
+    """{column: message} for what the columns' widgets cannot see: unknown slugs, the sources a
+    row must cite, a status only the status form may change, and the status and tie rules."""
+    problems = {}
+    for column, model in (
+        ("sectors", Sector),
+        ("commitments", Commitment),
+        ("sources", Source),
+        ("target_link_sources", Source),
+    ):
+        wanted = slugs(row, column)
+        known = set(model.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+        if missing := [slug for slug in wanted if slug not in known]:
+            problems[column] = f"unknown {column}: {', '.join(missing)}"
+    if not slugs(row, "sources"):
+        problems["sources"] = "cite at least one source (slugs separated by “;”)"
+    if message := parties_problem(row):
+        problems["parties"] = message
+    slug = (row.get("slug") or "").strip()
+    existing = Agreement.objects.filter(slug=slug).values_list("status", flat=True).first()
+    status = (row.get("status") or "").strip()
+    if existing is not None and status not in ("", existing):
+        problems["status"] = (
+            f"differs from the current “{existing}”: change a status with the status form, which "
+            "records its date, note and sources"
+        )
+    if existing is None and "sources" not in problems:
+        step = first_step(row)
+        for code, message in status_change_problems(subject=Agreement(), new_status=status, **step).items():
+            problems.setdefault(code if code in row else "status", message)
+    link = (row.get("target_link") or "").strip() or Agreement.TargetLink.REPORTED
+    if link in Agreement.TargetLink.values:
+        problems.update(target_link_problems(target_link=link, sources=slugs(row, "target_link_sources")))
+    return problems
+
+
+def parties_problem(row):
+    roles = party_roles(row)
+    known = set(Party.objects.filter(slug__in=[slug for slug, _role in roles]).values_list("slug", flat=True))
+    wrong = [
+        f"{slug}{ROLE_SEPARATOR}{role}" if role else slug
+        for slug, role in roles
+        if slug not in known or role not in AgreementParty.Role.values
+    ]
+    if not wrong:
+        return None
+    return (
+        f"not a known party with a role: {', '.join(wrong)} (write party-slug{ROLE_SEPARATOR}role, "
+        f"with a role among {', '.join(AgreementParty.Role.values)})"
+    )
+
+
+def missing_roles(agreement, row):
+    """[(party, role)] of the row's `parties` that the agreement does not have yet."""
+    roles = party_roles(row)
+    parties = Party.objects.in_bulk([slug for slug, _role in roles], field_name="slug")
+    have = set(agreement.party_roles.values_list("party__slug", "role")) if agreement.pk else set()
+    return [(parties[slug], role) for slug, role in roles if slug in parties and (slug, role) not in have]
 
 
 def first_step(row):
@@ -201,3 +308,70 @@ class AgreementImportForm(ImportForm):
                 f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB ({MAX_ROWS:,} rows). Split it into smaller files."
             )
         return upload
+
+
+def vocabulary(choices):
+    return [(value, label) for value, label in choices]
+
+
+def import_columns():
+    """Every column an import reads, in the file's order, with what it takes: the format page and
+    the template come from here, and the template's header is the resource's own column list."""
+    described = {
+        "slug": (
+            "Required. The record's identifier: lower-case letters, digits and hyphens. An existing "
+            "slug updates that agreement.",
+            None,
+        ),
+        "title": ("Required. In our own words.", None),
+        "description": ("Required. In our own words.", None),
+        "instrument": ("Required. One of the codes below.", vocabulary(Agreement.Instrument.choices)),
+        "status": (
+            "Required for a new agreement (its first status record is written from this row). "
+            "An existing agreement's status cannot change here.",
+            vocabulary(Agreement.Status.choices),
+        ),
+        "signed_on": ("YYYY-MM-DD only, e.g. 2026-02-01; blank when no source dates the signing.", None),
+        "signed_on_accuracy": (
+            "How exact the signing date is; “unknown” with a blank date.",
+            vocabulary(DateAccuracy.choices),
+        ),
+        "amount": (
+            "Digits and at most one decimal point (1200000 or 1200000.50): no spaces, thousands "
+            "separators or currency signs. Blank when no source gives a value.",
+            None,
+        ),
+        "currency": ("With an amount: an ISO 4217 code in capitals, such as JPY, USD, EUR.", None),
+        "value_exactness": (
+            "With an amount: how exact it is. A source's “over” or “more than” is a lower bound.",
+            vocabulary(Agreement._meta.get_field("value_exactness").choices),
+        ),
+        "value_as_reported": ("The source's own words for the value, quoted as they stand.", None),
+        "value_reading": (
+            "Where amount or currency is our reading of the source: what we read and why.",
+            None,
+        ),
+        "target_link": (
+            "How a source ties it to the target; blank means “reported”. Anything else needs "
+            "target_link_sources.",
+            vocabulary(Agreement.TargetLink.choices),
+        ),
+        "target_link_sources": ("Slugs of the sources that state the tie, separated by “;”.", None),
+        "is_aggregate": ("1 for a package other agreements may be part of, else 0.", None),
+        "part_of": ("The slug of the package it belongs to, if a source says so.", None),
+        "sectors": ("Sector slugs separated by “;” (listed below).", None),
+        "commitments": ("Slugs of the commitments it serves, separated by “;”.", None),
+        "sources": (
+            "Required. Slugs of its sources, separated by “;”, not an opinion piece alone (listed below).",
+            None,
+        ),
+        "parties": (
+            f"Countries and organizations with their role: slug{ROLE_SEPARATOR}role, separated by "
+            "“;”, e.g. uzbekistan:signatory; jbic:supporter. Each role cites the row's sources. "
+            "Roles are added, never removed.",
+            vocabulary(AgreementParty.Role.choices),
+        ),
+        "is_synthetic": ("1 only for made-up test rows, which never reach the public site; else 0.", None),
+    }
+    columns = AgreementResource().get_import_fields()
+    return [(field.column_name, *described[field.column_name]) for field in columns]

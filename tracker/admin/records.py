@@ -1,14 +1,18 @@
 """Admin for the records editors keep true: commitments, agreements and their status history."""
 
+import csv
+import io
+
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from import_export.admin import ImportExportMixin
 
-from ..models import Agreement, AgreementParty, Commitment, Source, StatusChange
+from ..models import Agreement, AgreementParty, Commitment, Party, Sector, Source, StatusChange
+from ..models.currencies import ISO_4217
 from ..services import StaleEdit, change_status_of_many, mark_reviewed, save_record
 from ..templatetags.tracker_format import qualified_money
 from .base import VersionedAdmin
@@ -21,7 +25,14 @@ from .forms import (
     describe_changes,
     encode_versions,
 )
-from .imports import AgreementImportForm, AgreementResource, ImportUploadStorage
+from .imports import (
+    MAX_ROWS,
+    SEPARATOR,
+    AgreementImportForm,
+    AgreementResource,
+    ImportUploadStorage,
+    import_columns,
+)
 
 
 def status_badge(record):
@@ -237,6 +248,7 @@ class AgreementPartyInline(admin.TabularInline):
 class AgreementAdmin(ImportExportMixin, TrackedRecordAdmin):
     resource_classes = [AgreementResource]
     import_form_class = AgreementImportForm
+    import_template_name = "admin/tracker/agreement/import.html"
     list_display = ["title", "instrument", "status_badge", "signed_on", "value", "reviewed"]
     list_filter = [
         NeedsAttentionFilter,
@@ -255,6 +267,48 @@ class AgreementAdmin(ImportExportMixin, TrackedRecordAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["last_reviewed_on"]
     inlines = [AgreementPartyInline, StatusChangeInline]
+
+    def get_urls(self):
+        pages = [
+            path(
+                "import/format/",
+                self.admin_site.admin_view(self.import_format_view),
+                name="tracker_agreement_import_format",
+            ),
+            path(
+                "import/template.csv",
+                self.admin_site.admin_view(self.import_template_view),
+                name="tracker_agreement_import_template",
+            ),
+        ]
+        return pages + super().get_urls()
+
+    def import_format_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "The CSV format for importing agreements",
+            "opts": self.model._meta,
+            "columns": import_columns(),
+            "sectors": Sector.objects.order_by("slug").values_list("slug", "name"),
+            "sources": Source.objects.order_by("slug").values_list("slug", "title", "kind"),
+            "parties": Party.objects.order_by("kind", "slug").values_list("slug", "name", "kind"),
+            "currencies": sorted(ISO_4217),
+            "max_rows": MAX_ROWS,
+            "separator": SEPARATOR,
+        }
+        return TemplateResponse(request, "admin/tracker/agreement/import_format.html", context)
+
+    def import_template_view(self, request):
+        """A CSV with the header row only: the columns, in order, to fill in a spreadsheet."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        buffer = io.StringIO()
+        csv.writer(buffer).writerow([name for name, _help, _values in import_columns()])
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="agreements-import-template.csv"'
+        return response
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)

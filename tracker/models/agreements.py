@@ -13,6 +13,7 @@ from .base import (
     choices_check,
     date_accuracy_check,
 )
+from .currencies import validate_currency
 from .figures import ExchangeRate
 
 
@@ -86,7 +87,9 @@ class Agreement(TrackedRecord):
         max_length=20, choices=Status.choices, default=Status.REPORTED, help_text=STATUS_HELP
     )
     amount = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code, e.g. JPY, USD.")
+    currency = models.CharField(
+        max_length=3, blank=True, validators=[validate_currency], help_text="ISO 4217 code, e.g. JPY, USD."
+    )
     value_exactness = models.CharField(
         max_length=20,
         choices=VALUE_EXACTNESS,

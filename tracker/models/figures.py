@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from .base import Exactness, SlugQuerySet, choices_check
+from .currencies import validate_currency
 
 
 class Target(models.Model):
@@ -51,7 +52,9 @@ class ExchangeRateQuerySet(models.QuerySet):
 class ExchangeRate(models.Model):
     """How many yen one unit of a currency was worth on a date, and who says so."""
 
-    currency = models.CharField(max_length=3, help_text="ISO 4217 code, e.g. USD.")
+    currency = models.CharField(
+        max_length=3, validators=[validate_currency], help_text="ISO 4217 code, e.g. USD."
+    )
     rate_to_jpy = models.DecimalField("yen per unit", max_digits=18, decimal_places=6)
     effective_on = models.DateField()
     source = models.ForeignKey("Source", on_delete=models.PROTECT, related_name="exchange_rates")
