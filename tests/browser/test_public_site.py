@@ -22,6 +22,13 @@ MAIN_PAGES = [
     "/changes/",
     "/agreements/?year=abc&min_yen=x",  # invalid filters: the errors and their descriptions
     "/agreements/?status=completed",  # no matches
+    "/search/?q=solar",
+    "/search/?q=hydrogen",  # nothing found
+    "/data/",
+    "/about/",
+    "/embed/target/",
+    "/embed/countries/kazakhstan/",
+    "/agreements/?sort=-value",
 ]
 
 

@@ -161,8 +161,8 @@ SORT_MARKS = {"ascending": "▲", "descending": "▼"}
 @register.simple_tag(takes_context=True)
 def sort_header(context, key, label, css=""):
     """A column header of a list: a link that sorts by `key` (ascending, then descending on a
-    second click) keeping the other filters, with aria-sort on the current order. Where the table
-    is not a sortable list (`sortable` not set), a plain header."""
+    second click) keeping the other filters, with aria-sort on the current order (what screen
+    readers announce). Where the table is not a sortable list (`sortable` not set), a plain header."""
     request = context.get("request")
     css_attr = format_html(' class="{}"', css) if css else ""
     if not context.get("sortable") or request is None:
@@ -174,13 +174,14 @@ def sort_header(context, key, label, css=""):
     query["sort"] = f"-{key}" if state == "ascending" else key
     next_order = "descending" if state == "ascending" else "ascending"
     return format_html(
-        '<th scope="col"{}{}><a class="sort" href="?{}">{}<span class="visually-hidden">, sort {}</span>'
+        '<th scope="col"{}{}><a class="sort" href="?{}" title="Sort by {}, {}">{}'
         '<span class="sort-mark" aria-hidden="true">{}</span></a></th>',
         css_attr,
         format_html(' aria-sort="{}"', state) if state else "",
         query.urlencode(),
-        label,
+        label.lower(),
         next_order,
+        label,
         SORT_MARKS.get(state, "↕"),
     )
 
