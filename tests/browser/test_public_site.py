@@ -70,7 +70,10 @@ def test_usable_at_375_pixels(page, site, path):
     page.goto(site + path)
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 375px"
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Agreements")).to_be_visible()
+    if not path.startswith("/embed/"):  # a widget framed by another site has no menu of its own
+        expect(
+            page.get_by_role("navigation", name="Main").get_by_role("link", name="Agreements")
+        ).to_be_visible()
     font_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert font_size >= 16
 
@@ -84,7 +87,7 @@ def test_keyboard_reaches_the_skip_link_and_filters(page, site):
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
     page.keyboard.press("Enter")
-    page.get_by_label("Search").focus()
+    page.get_by_label("Search", exact=True).focus()
     page.keyboard.type("SmartMining")
     page.keyboard.press("Enter")
     page.wait_for_url("**q=SmartMining**")
