@@ -906,3 +906,31 @@ def test_the_import_format_page_needs_the_import_permission(client, summit_data,
     client.force_login(reader)
     assert client.get(reverse("admin:tracker_agreement_import_format")).status_code == 403
     assert client.get(reverse("admin:tracker_agreement_import_template")).status_code == 403
+
+
+def test_the_bulk_status_page_has_one_heading_help_and_no_preset_date(editor_client, summit_data):
+    records = list(Agreement.objects.filter(slug__in=["sojitz-medical-centre", "smartmining-plus"]))
+    url = reverse("admin:tracker_agreement_changelist")
+    selection = {"action": "change_status_of_selected", "_selected_action": [str(r.pk) for r in records]}
+    html = editor_client.post(url, selection).content.decode()
+    assert html.count("<h1") == 1
+    assert html.count("Change the status of several items</h1>") == 1
+    assert re.search(r"admin/css/forms(\.[0-9a-f]{12})?\.css", html)  # styled like the admin's forms
+    assert "Never put today's date for a step that happened on an unknown day." in html
+    assert 'name="effective_on" value=' not in html  # no date is suggested
+
+
+def test_an_editor_can_add_a_status_source_from_the_form(editor_client, summit_data, make_staff, client):
+    agreement = Agreement.objects.get(slug="sojitz-medical-centre")
+    html = editor_client.get(change_url(agreement)).content.decode()
+    add_source = reverse("admin:tracker_source_add") + "?_to_field=id&amp;_popup=1"
+    assert 'id="add_id_status_sources"' in html and add_source in html
+    # A user who may not add sources gets no "+".
+    from django.contrib.auth.models import Permission, User
+
+    viewer = User.objects.create_user("viewer", password="a-long-viewer-passphrase-42", is_staff=True)
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["change_agreement", "view_agreement"])
+    )
+    client.force_login(viewer)
+    assert 'id="add_id_status_sources"' not in client.get(change_url(agreement)).content.decode()
