@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run dev test install check fmt clean bench
+.PHONY: run dev test install messages check fmt clean bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); set PYTHON=python3.11" % sys.version.split()[0])'
@@ -16,11 +16,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The Japanese and Russian catalogues, compiled from locale/*/LC_MESSAGES/django.po (the .mo files
+# are built here, never committed, so they cannot go stale).
+messages: install
+	DEBUG=true $(BIN)/python manage.py compilemessages --verbosity 0
+
 # Serve on http://127.0.0.1:8000 as users get it: gunicorn, DEBUG off, static files collected,
 # SQLite under var/. The data is loaded only into an empty database, so a second `make run`
 # keeps whatever editors changed. Without SECRET_KEY a key is generated once into var/.
 PROD := DEBUG=false SECRET_KEY_FILE=var/secret_key
-run: install var/secret_key
+run: messages var/secret_key
 	$(PROD) $(BIN)/python manage.py migrate --noinput
 	$(PROD) $(BIN)/python manage.py load_summit_data --if-empty
 	$(PROD) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -34,13 +39,13 @@ var/secret_key:
 	umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 # Development: Django's server with DEBUG and autoreload.
-dev: install
+dev: messages
 	mkdir -p var
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py load_summit_data --if-empty
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install
+test: messages
 	$(BIN)/python -m pytest
 
 check: install

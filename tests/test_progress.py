@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from tests.factories import make_agreement, make_country, make_rate, make_sector, make_target
-from tracker.models import Agreement, Target
+from tracker.models import Agreement, Exactness, Target
 from tracker.progress import Split, compute_progress, window_elapsed
 from tracker.synthetic import create_synthetic
 
@@ -31,7 +31,7 @@ def test_yen_values_are_summed_exactly():
     stated(amount="2500000000")
     result = progress()
     assert result.stated.yen == Decimal("3500000000")
-    assert result.stated.qualifier == ""
+    assert result.stated.exactness == Exactness.EXACT
 
 
 def test_stated_and_reported_figures_are_kept_apart():
@@ -93,7 +93,7 @@ def test_lower_bounds_stay_lower_bounds():
     result = progress()
     assert result.stated.yen == Decimal("150")
     assert result.stated.lower_bound and result.stated.approximate
-    assert result.stated.qualifier == "at least"
+    assert result.stated.exactness == Exactness.LOWER_BOUND
 
 
 def test_lower_bound_conversion_rounds_down():

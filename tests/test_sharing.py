@@ -194,7 +194,7 @@ def test_a_country_badge_counts_its_records(client, summit_data):
     agreements = Agreement.objects.public().with_party(kazakhstan).count()
     svg = ET.fromstring(client.get("/embed/countries/kazakhstan.svg").content)
     text = " ".join("".join(svg.itertext()).split())
-    assert f"{commitments} commitment records · {agreements} agreement" in text
+    assert f"Commitment records: {commitments} · agreements: {agreements}" in text
     assert client.get("/embed/countries/jbic.svg").status_code == 404
 
 

@@ -1,24 +1,37 @@
 from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 # The site's main sections, in menu order: (URL name, label).
 NAV = [
-    ("tracker:home", "Dashboard"),
-    ("tracker:commitment_list", "Commitments"),
-    ("tracker:agreement_list", "Agreements"),
-    ("tracker:country_list", "Countries"),
-    ("tracker:area_list", "Priority areas"),
-    ("tracker:target", "Target & method"),
-    ("tracker:source_list", "Sources"),
-    ("tracker:change_list", "Changes"),
+    ("tracker:home", _("Dashboard")),
+    ("tracker:commitment_list", _("Commitments")),
+    ("tracker:agreement_list", _("Agreements")),
+    ("tracker:country_list", _("Countries")),
+    ("tracker:area_list", _("Priority areas")),
+    ("tracker:target", _("Target & method")),
+    ("tracker:source_list", _("Sources")),
+    ("tracker:change_list", _("Changes")),
 ]
 
 
-SITE_NAME = "CA+JAD Tokyo summit tracker"
+SITE_NAME = _("CA+JAD Tokyo summit tracker")
 LICENCE = {
     "name": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
     "short": "CC BY 4.0",
     "url": "https://creativecommons.org/licenses/by/4.0/",
 }
+
+
+def other_languages(request):
+    """This page in every language, filters kept: [(code, name, address, is_current)]."""
+    here = request.get_full_path()
+    current = get_language()
+    return [
+        {"code": code, "name": name, "url": translate_url(here, code), "current": code == current}
+        for code, name in settings.LANGUAGES
+    ]
 
 
 def site(request):
@@ -30,4 +43,5 @@ def site(request):
         "site_name": SITE_NAME,
         "licence": LICENCE,
         "contact_email": settings.CONTACT_EMAIL,
+        "page_languages": other_languages(request),
     }

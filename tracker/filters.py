@@ -7,10 +7,15 @@ import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from .models import Agreement, Commitment, Party, PriorityArea, Sector, StatusChange
 
 SEARCH_MAX_WORDS = 10
+# The texts a search looks through, translations included, so a Japanese or Russian reader can
+# search in their own language where editors translated a record.
+COMMITMENT_SEARCH = ("title", "description", "title_ja", "title_ru", "description_ja", "description_ru")
+AGREEMENT_SEARCH = (*COMMITMENT_SEARCH, "value_as_reported")
 
 
 def search_words(text):
@@ -24,7 +29,7 @@ def spaceless_script(word):
 
 
 WHOLE_WORD_UP_TO = 3  # letters: "AI", "UN", "gas" match only as whole words
-SEARCH_HELP = (
+SEARCH_HELP = _(
     "Every word must appear. A word finds its longer forms (corridor: corridors); "
     "short words (AI) only whole."
 )
@@ -56,7 +61,7 @@ def word_match(fields, text):
 class SearchFilter(django_filters.CharFilter):
     def __init__(self, *fields, **kwargs):
         self.search_fields = fields
-        kwargs.setdefault("label", "Search")
+        kwargs.setdefault("label", _("Search"))
         kwargs.setdefault("max_length", 200)
         kwargs.setdefault("help_text", SEARCH_HELP)
         super().__init__(**kwargs)
@@ -104,16 +109,20 @@ def yen_bound(lookup, label):
 
 def slug_choice(queryset, label, **kwargs):
     return django_filters.ModelChoiceFilter(
-        queryset=queryset, to_field_name="slug", label=label, empty_label="Any", **kwargs
+        queryset=queryset, to_field_name="slug", label=label, empty_label=_("Any"), **kwargs
     )
 
 
 class CommitmentFilter(django_filters.FilterSet):
-    q = SearchFilter("title", "description")
-    priority_area = slug_choice(PriorityArea.objects.all(), "Priority area")
-    status = django_filters.ChoiceFilter(choices=Commitment.Status.choices, empty_label="Any")
-    country = slug_choice(Party.objects.countries(), "Country", field_name="countries")
-    origin = django_filters.ChoiceFilter(choices=Commitment.Origin.choices, empty_label="Any")
+    q = SearchFilter(*COMMITMENT_SEARCH)
+    priority_area = slug_choice(PriorityArea.objects.all(), _("Priority area"))
+    status = django_filters.ChoiceFilter(
+        choices=Commitment.Status.choices, label=_("Status"), empty_label=_("Any")
+    )
+    country = slug_choice(Party.objects.countries(), _("Country"), field_name="countries")
+    origin = django_filters.ChoiceFilter(
+        choices=Commitment.Origin.choices, label=_("Origin"), empty_label=_("Any")
+    )
     sort = Ordering(
         fields=(
             ("title", "title"),
@@ -122,13 +131,13 @@ class CommitmentFilter(django_filters.FilterSet):
             ("priority_area__order", "area"),
         ),
         field_labels={
-            "title": "Title",
-            "status": "Status",
-            "target_date": "Target date",
-            "priority_area__order": "Priority area",
+            "title": _("Title"),
+            "status": _("Status"),
+            "target_date": _("Target date"),
+            "priority_area__order": _("Priority area"),
         },
-        label="Sort by",
-        empty_label="Priority area, then title",
+        label=_("Sort by"),
+        empty_label=_("Priority area, then title"),
         vocabularies={"status": Commitment.Status.values},
     )
 
@@ -149,44 +158,51 @@ class AgreementFilterForm(forms.Form):
         data = super().clean()
         low, high = data.get("min_yen"), data.get("max_yen")
         if low is not None and high is not None and low > high:
-            self.add_error("max_yen", "The upper value must not be below the lower one.")
+            self.add_error("max_yen", _("The upper value must not be below the lower one."))
         return data
 
 
 class AgreementFilter(django_filters.FilterSet):
-    q = SearchFilter("title", "description", "value_as_reported")
+    q = SearchFilter(*AGREEMENT_SEARCH)
     country = PartyFilter(
-        queryset=Party.objects.countries(), to_field_name="slug", label="Country", empty_label="Any"
+        queryset=Party.objects.countries(), to_field_name="slug", label=_("Country"), empty_label=_("Any")
     )
     organization = PartyFilter(
-        queryset=Party.objects.organizations(), to_field_name="slug", label="Organization", empty_label="Any"
+        queryset=Party.objects.organizations(),
+        to_field_name="slug",
+        label=_("Organization"),
+        empty_label=_("Any"),
     )
-    sector = slug_choice(Sector.objects.all(), "Sector", field_name="sectors")
-    instrument = django_filters.ChoiceFilter(choices=Agreement.Instrument.choices, empty_label="Any")
-    status = django_filters.ChoiceFilter(choices=Agreement.Status.choices, empty_label="Any")
+    sector = slug_choice(Sector.objects.all(), _("Sector"), field_name="sectors")
+    instrument = django_filters.ChoiceFilter(
+        choices=Agreement.Instrument.choices, label=_("Kind of document"), empty_label=_("Any")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Agreement.Status.choices, label=_("Status"), empty_label=_("Any")
+    )
     year = django_filters.NumberFilter(
         field_name="signed_on",
         lookup_expr="year",
-        label="Year signed",
+        label=_("Year signed"),
         min_value=2000,
         max_value=2100,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    min_yen = yen_bound("gte", "Value from (¥)")
-    max_yen = yen_bound("lte", "Value to (¥)")
+    min_yen = yen_bound("gte", _("Value from (¥)"))
+    max_yen = yen_bound("lte", _("Value to (¥)"))
     target_link = django_filters.ChoiceFilter(
-        choices=Agreement.TargetLink.choices, label="Tie to the target", empty_label="Any"
+        choices=Agreement.TargetLink.choices, label=_("Tie to the target"), empty_label=_("Any")
     )
     sort = Ordering(
         fields=(("signed_on", "date"), ("yen_value", "value"), ("title", "title"), ("status", "status")),
         field_labels={
-            "signed_on": "Date signed",
-            "yen_value": "Value in yen",
-            "title": "Title",
-            "status": "Status",
+            "signed_on": _("Date signed"),
+            "yen_value": _("Value in yen"),
+            "title": _("Title"),
+            "status": _("Status"),
         },
-        label="Sort by",
-        empty_label="Newest first",
+        label=_("Sort by"),
+        empty_label=_("Newest first"),
         vocabularies={"status": Agreement.Status.values},
     )
 
@@ -205,13 +221,13 @@ class ChangeFilter(django_filters.FilterSet):
     """The status history export: every step, or those of one country or one kind of record."""
 
     country = InvolvingFilter(
-        queryset=Party.objects.countries(), to_field_name="slug", label="Country", empty_label="Any"
+        queryset=Party.objects.countries(), to_field_name="slug", label=_("Country"), empty_label=_("Any")
     )
     kind = django_filters.ChoiceFilter(
-        choices=[("commitment", "Commitments"), ("agreement", "Agreements")],
+        choices=[("commitment", _("Commitments")), ("agreement", _("Agreements"))],
         method="of_kind",
-        label="Records",
-        empty_label="Any",
+        label=_("Records"),
+        empty_label=_("Any"),
     )
 
     class Meta:

@@ -8,15 +8,23 @@ it); an approximate or exact figure is rounded half to even.
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from .freshness import bump
 from .models import Agreement, Exactness, ExchangeRate
 
-QUALIFIERS = {Exactness.LOWER_BOUND: "at least", Exactness.APPROXIMATE: "about"}
+# The words that stay attached to a figure, as a pattern, since languages put them in different
+# places (the Russian ones join it with a no-break space).
+QUALIFIED = {
+    Exactness.LOWER_BOUND: _("at least %(figure)s"),
+    Exactness.APPROXIMATE: _("about %(figure)s"),
+}
 
 
-def qualifier(exactness):
-    """The words that stay attached to a figure: “at least”, “about”, or none."""
-    return QUALIFIERS.get(exactness, "")
+def qualified(figure, exactness):
+    """`figure` with its qualifier in the active language: “at least ¥2.21 trillion”."""
+    pattern = QUALIFIED.get(exactness)
+    return str(pattern) % {"figure": figure} if pattern else figure
 
 
 def rounding_for(exactness):
@@ -48,10 +56,6 @@ class Amount:
         if self.approximate:
             return Exactness.APPROXIMATE
         return Exactness.EXACT
-
-    @property
-    def qualifier(self):
-        return qualifier(self.exactness)
 
 
 def group_rates(rates):

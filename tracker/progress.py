@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .models import Agreement, AgreementParty, DateAccuracy, ExchangeRate, Party, Sector
 from .money import Amount
@@ -43,33 +44,33 @@ class Tier:
 TIERS = (
     Tier(
         "signed",
-        "Reported, signed or in preparation",
+        _("Reported, signed or in preparation"),
         frozenset({Agreement.Status.REPORTED, Agreement.Status.SIGNED, Agreement.Status.IN_PREPARATION}),
     ),
-    Tier("financing", "Financing committed", frozenset({Agreement.Status.FINANCING_COMMITTED})),
-    Tier("implementation", "In implementation", frozenset({Agreement.Status.IN_IMPLEMENTATION})),
-    Tier("completed", "Completed", frozenset({Agreement.Status.COMPLETED})),
+    Tier("financing", _("Financing committed"), frozenset({Agreement.Status.FINANCING_COMMITTED})),
+    Tier("implementation", _("In implementation"), frozenset({Agreement.Status.IN_IMPLEMENTATION})),
+    Tier("completed", _("Completed"), frozenset({Agreement.Status.COMPLETED})),
 )
 TIER_BY_STATUS = {status: tier for tier in TIERS for status in tier.statuses}
 
 # Why an agreement is not counted, by code; the labels are what readers see.
 EXCLUSION_REASONS = {
-    "not_part": "a source places it outside the Initiative",
-    "suspended": "suspended: not counted while work is halted",
-    "cancelled": "cancelled",
-    "terminated_early": "terminated early",
-    "no_value": "no value stated",
-    "after_window": "signed after the five-year window closed",
-    "no_rate": "no exchange rate to yen for its currency on or before its signing date",
-    "fully_itemized": "package fully itemized: its listed parts are counted instead",
+    "not_part": _("a source places it outside the Initiative"),
+    "suspended": _("suspended: not counted while work is halted"),
+    "cancelled": _("cancelled"),
+    "terminated_early": _("terminated early"),
+    "no_value": _("no value stated"),
+    "after_window": _("signed after the five-year window closed"),
+    "no_rate": _("no exchange rate to yen for its currency on or before its signing date"),
+    "fully_itemized": _("package fully itemized: its listed parts are counted instead"),
 }
 EXCLUDED_STATUSES = ("suspended", "cancelled", "terminated_early")
 
-SEVERAL_COUNTRIES = ("several-countries", "Several Central Asian countries")
-NO_COUNTRY = ("no-country", "No single Central Asian country named")
-SEVERAL_SECTORS = ("several-sectors", "Several sectors")
-NO_SECTOR = ("no-sector", "Sector not stated")
-NO_YEAR = ("no-year", "Signing date not stated")
+SEVERAL_COUNTRIES = ("several-countries", _("Several Central Asian countries"))
+NO_COUNTRY = ("no-country", _("No single Central Asian country named"))
+SEVERAL_SECTORS = ("several-sectors", _("Several sectors"))
+NO_SECTOR = ("no-sector", _("Sector not stated"))
+NO_YEAR = ("no-year", _("Signing date not stated"))
 
 # A pace needs confirmed values signed on several dates over a stretch of time: one day's
 # announcements are not a pace.

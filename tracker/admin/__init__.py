@@ -4,6 +4,7 @@ history page as a field-by-field diff."""
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from ..models import (
     Agreement,
@@ -99,7 +100,7 @@ class SectorAdmin(AuditedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(agreement_count=Count("agreements"))
 
-    @admin.display(ordering="agreement_count", description="Agreements")
+    @admin.display(ordering="agreement_count", description=_("Agreements"))
     def agreement_count(self, sector):
         return sector.agreement_count
 

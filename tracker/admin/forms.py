@@ -10,6 +10,8 @@ from django.contrib.admin.widgets import (
 )
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ..models import DateAccuracy, Source
 from ..services import (
@@ -72,13 +74,19 @@ def value_at(record, field):
 
 def describe_changes(subject, changes):
     if not changes:
-        return f"Someone else saved this {subject._meta.verbose_name} after you opened it."
+        return gettext("Someone else saved this %(thing)s after you opened it.") % {
+            "thing": subject._meta.verbose_name
+        }
     who, when = changes[0].who, changes[0].when
     listed = "; ".join(f"{change.label}: “{change.old}” → “{change.new}”" for change in changes)
-    return (
-        f"{who} saved this {subject._meta.verbose_name} at {timezone.localtime(when):%H:%M on %d %b %Y}, "
-        f"after you opened it. Changed meanwhile: {listed}."
-    )
+    return gettext(
+        "%(who)s saved this %(thing)s at %(when)s, after you opened it. Changed meanwhile: %(listed)s."
+    ) % {
+        "who": who,
+        "thing": subject._meta.verbose_name,
+        "when": f"{timezone.localtime(when):%H:%M on %d %b %Y}",
+        "listed": listed,
+    }
 
 
 class VersionedForm(forms.ModelForm):
@@ -102,9 +110,12 @@ class VersionedForm(forms.ModelForm):
                 self.keep_typing(changes, submitted, current)
                 raise ValidationError(
                     describe_changes(self.instance, changes)
-                    + " Nothing was saved. Your typing is kept in the form below: fields only they "
-                    "changed now show their value, and where you both changed a field yours is kept "
-                    "with theirs beside it. Check them, then save again.",
+                    + " "
+                    + gettext(
+                        "Nothing was saved. Your typing is kept in the form below: fields only they "
+                        "changed now show their value, and where you both changed a field yours is kept "
+                        "with theirs beside it. Check them, then save again."
+                    ),
                     code="stale",
                 )
         return cleaned
@@ -127,8 +138,11 @@ class VersionedForm(forms.ModelForm):
             else:
                 self.add_error(
                     name,
-                    f"{change.who} changed this meanwhile to “{change.new}” (it was “{change.old}”). "
-                    "Your version is kept here: save again to keep it, or change it.",
+                    gettext(
+                        "%(who)s changed this meanwhile to “%(new)s” (it was “%(old)s”). "
+                        "Your version is kept here: save again to keep it, or change it."
+                    )
+                    % {"who": change.who, "new": change.new, "old": change.old},
                 )
 
     def take_theirs(self, name):
@@ -156,23 +170,23 @@ class TrackedRecordForm(VersionedForm):
     change of status."""
 
     status_effective_on = forms.DateField(
-        required=False, widget=AdminDateWidget, label="New status took effect on"
+        required=False, widget=AdminDateWidget, label=_("New status took effect on")
     )
     status_date_accuracy = forms.ChoiceField(
         choices=DateAccuracy.choices,
         initial=DateAccuracy.EXACT,
         required=False,
-        label="Accuracy of that date",
+        label=_("Accuracy of that date"),
         help_text=DATE_ACCURACY_HELP,
     )
     status_sources = forms.ModelMultipleChoiceField(
-        queryset=Source.objects.all(), required=False, label="Status sources"
+        queryset=Source.objects.all(), required=False, label=_("Status sources")
     )
     status_note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        label="Status note",
-        help_text="What changed and how you know. Shown on the public timeline.",
+        label=_("Status note"),
+        help_text=_("What changed and how you know. Shown on the public timeline."),
     )
 
     can_add_sources = False  # set per request by the admin (tracker.admin.records)
@@ -217,20 +231,20 @@ class TrackedRecordForm(VersionedForm):
 class BulkStatusForm(forms.Form):
     """One status, date, note and sources applied to several records, one history record each."""
 
-    new_status = forms.ChoiceField(label="New status")
-    effective_on = forms.DateField(widget=AdminDateWidget, required=False, label="Took effect on")
+    new_status = forms.ChoiceField(label=_("New status"))
+    effective_on = forms.DateField(widget=AdminDateWidget, required=False, label=_("Took effect on"))
     date_accuracy = forms.ChoiceField(
         choices=DateAccuracy.choices,
         initial=DateAccuracy.EXACT,
-        label="Accuracy of that date",
+        label=_("Accuracy of that date"),
         help_text=DATE_ACCURACY_HELP,
     )
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        label="Note",
-        help_text="What changed and how you know. Shown on each item's public timeline.",
+        label=_("Note"),
+        help_text=_("What changed and how you know. Shown on each item's public timeline."),
     )
-    sources = forms.ModelMultipleChoiceField(queryset=Source.objects.all(), label="Sources")
+    sources = forms.ModelMultipleChoiceField(queryset=Source.objects.all(), label=_("Sources"))
     versions = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, model, can_add_sources=False, **kwargs):
@@ -259,4 +273,4 @@ def parse_versions(text):
     try:
         return {int(pk): int(version) for pk, version in (pair.split(":") for pair in text.split(","))}
     except ValueError as exc:
-        raise ValidationError("The selection was damaged; go back to the list and select again.") from exc
+        raise ValidationError(_("The selection was damaged; go back to the list and select again.")) from exc

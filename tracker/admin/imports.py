@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.forms import ImportForm
 from import_export.tmp_storages import BaseStorage
@@ -319,59 +320,69 @@ def import_columns():
     the template come from here, and the template's header is the resource's own column list."""
     described = {
         "slug": (
-            "Required. The record's identifier: lower-case letters, digits and hyphens. An existing "
-            "slug updates that agreement.",
+            _(
+                "Required. The record's identifier: lower-case letters, digits and hyphens. An existing "
+                "slug updates that agreement."
+            ),
             None,
         ),
-        "title": ("Required. In our own words.", None),
-        "description": ("Required. In our own words.", None),
-        "instrument": ("Required. One of the codes below.", vocabulary(Agreement.Instrument.choices)),
+        "title": (_("Required. In our own words."), None),
+        "description": (_("Required. In our own words."), None),
+        "instrument": (_("Required. One of the codes below."), vocabulary(Agreement.Instrument.choices)),
         "status": (
-            "Required for a new agreement (its first status record is written from this row). "
-            "An existing agreement's status cannot change here.",
+            _(
+                "Required for a new agreement (its first status record is written from this row). "
+                "An existing agreement's status cannot change here."
+            ),
             vocabulary(Agreement.Status.choices),
         ),
-        "signed_on": ("YYYY-MM-DD only, e.g. 2026-02-01; blank when no source dates the signing.", None),
+        "signed_on": (_("YYYY-MM-DD only, e.g. 2026-02-01; blank when no source dates the signing."), None),
         "signed_on_accuracy": (
-            "How exact the signing date is; “unknown” with a blank date.",
+            _("How exact the signing date is; “unknown” with a blank date."),
             vocabulary(DateAccuracy.choices),
         ),
         "amount": (
-            "Digits and at most one decimal point (1200000 or 1200000.50): no spaces, thousands "
-            "separators or currency signs. Blank when no source gives a value.",
+            _(
+                "Digits and at most one decimal point (1200000 or 1200000.50): no spaces, thousands "
+                "separators or currency signs. Blank when no source gives a value."
+            ),
             None,
         ),
-        "currency": ("With an amount: an ISO 4217 code in capitals, such as JPY, USD, EUR.", None),
+        "currency": (_("With an amount: an ISO 4217 code in capitals, such as JPY, USD, EUR."), None),
         "value_exactness": (
-            "With an amount: how exact it is. A source's “over” or “more than” is a lower bound.",
+            _("With an amount: how exact it is. A source's “over” or “more than” is a lower bound."),
             vocabulary(Agreement._meta.get_field("value_exactness").choices),
         ),
-        "value_as_reported": ("The source's own words for the value, quoted as they stand.", None),
+        "value_as_reported": (_("The source's own words for the value, quoted as they stand."), None),
         "value_reading": (
-            "Where amount or currency is our reading of the source: what we read and why.",
+            _("Where amount or currency is our reading of the source: what we read and why."),
             None,
         ),
         "target_link": (
-            "How a source ties it to the target; blank means “reported”. Anything else needs "
-            "target_link_sources.",
+            _(
+                "How a source ties it to the target; blank means “reported”. Anything else needs "
+                "target_link_sources."
+            ),
             vocabulary(Agreement.TargetLink.choices),
         ),
-        "target_link_sources": ("Slugs of the sources that state the tie, separated by “;”.", None),
-        "is_aggregate": ("1 for a package other agreements may be part of, else 0.", None),
-        "part_of": ("The slug of the package it belongs to, if a source says so.", None),
-        "sectors": ("Sector slugs separated by “;” (listed below).", None),
-        "commitments": ("Slugs of the commitments it serves, separated by “;”.", None),
+        "target_link_sources": (_("Slugs of the sources that state the tie, separated by “;”."), None),
+        "is_aggregate": (_("1 for a package other agreements may be part of, else 0."), None),
+        "part_of": (_("The slug of the package it belongs to, if a source says so."), None),
+        "sectors": (_("Sector slugs separated by “;” (listed below)."), None),
+        "commitments": (_("Slugs of the commitments it serves, separated by “;”."), None),
         "sources": (
-            "Required. Slugs of its sources, separated by “;”, not an opinion piece alone (listed below).",
+            _("Required. Slugs of its sources, separated by “;”, not an opinion piece alone (listed below)."),
             None,
         ),
         "parties": (
-            f"Countries and organizations with their role: slug{ROLE_SEPARATOR}role, separated by "
-            "“;”, e.g. uzbekistan:signatory; jbic:supporter. Each role cites the row's sources. "
-            "Roles are added, never removed.",
+            _(
+                "Countries and organizations with their role: slug:role, separated by "
+                "“;”, e.g. uzbekistan:signatory; jbic:supporter. Each role cites the row's sources. "
+                "Roles are added, never removed."
+            ),
             vocabulary(AgreementParty.Role.choices),
         ),
-        "is_synthetic": ("1 only for made-up test rows, which never reach the public site; else 0.", None),
+        "is_synthetic": (_("1 only for made-up test rows, which never reach the public site; else 0."), None),
     }
     columns = AgreementResource().get_import_fields()
     return [(field.column_name, *described[field.column_name]) for field in columns]

@@ -9,6 +9,9 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 
 from ..models import Agreement, AgreementParty, Commitment, Party, Sector, Source, StatusChange
@@ -96,22 +99,24 @@ class TrackedRecordAdmin(VersionedAdmin):
         return [
             (None, {"fields": fields[:status_at]}),
             (
-                "Status",
+                _("Status"),
                 {
                     "fields": ["status", *STATUS_FIELDS, "loaded_version"],
-                    "description": "Changing the status records a dated, sourced step on the public "
-                    "timeline: give the date it took effect (or mark it unknown), a note and at least "
-                    "one source that is not an opinion piece alone.",
+                    "description": _(
+                        "Changing the status records a dated, sourced step on the public "
+                        "timeline: give the date it took effect (or mark it unknown), a note and at least "
+                        "one source that is not an opinion piece alone."
+                    ),
                 },
             ),
             (None, {"fields": fields[status_at + 1 :]}),
         ]
 
-    @admin.display(description="Status", ordering="status")
+    @admin.display(description=_lazy("Status"), ordering="status")
     def status_badge(self, record):
         return status_badge(record)
 
-    @admin.display(description="Reviewed", ordering="last_reviewed_on")
+    @admin.display(description=_lazy("Reviewed"), ordering="last_reviewed_on")
     def reviewed(self, record):
         return record.last_reviewed_on
 
@@ -138,7 +143,7 @@ class TrackedRecordAdmin(VersionedAdmin):
         }
         return TemplateResponse(request, "admin/tracker/bulk_status.html", context)
 
-    @admin.action(description="Change the status of the selected items", permissions=["change"])
+    @admin.action(description=_lazy("Change the status of the selected items"), permissions=["change"])
     def change_status_of_selected(self, request, queryset):
         records = list(queryset.order_by("pk"))
         if "apply" in request.POST:
@@ -163,7 +168,12 @@ class TrackedRecordAdmin(VersionedAdmin):
                 else:
                     self.message_user(
                         request,
-                        f"Status of {len(data['versions'])} item(s) changed, with one history record each.",
+                        ngettext(
+                            "Status of %(count)d item changed, with its history record.",
+                            "Status of %(count)d items changed, with one history record each.",
+                            len(data["versions"]),
+                        )
+                        % {"count": len(data["versions"])},
                     )
                 return None
         else:
@@ -177,15 +187,16 @@ class TrackedRecordAdmin(VersionedAdmin):
             records,
             form,
             action="change_status_of_selected",
-            title="Change the status of several items",
-            button="Change status",
-            help_text=(
-                f"One history record is written for each of these {len(records)} items, with the date, "
+            title=_("Change the status of several items"),
+            button=_("Change status"),
+            help_text=_(
+                "One history record is written for each of these %(count)d items, with the date, "
                 "note and sources below, all in one transaction: if any cannot change, none does."
-            ),
+            )
+            % {"count": len(records)},
         )
 
-    @admin.action(description="Mark the selected items as reviewed today", permissions=["change"])
+    @admin.action(description=_lazy("Mark the selected items as reviewed today"), permissions=["change"])
     def mark_reviewed_today(self, request, queryset):
         records = list(queryset.order_by("pk"))
         if "apply" in request.POST:
@@ -196,7 +207,9 @@ class TrackedRecordAdmin(VersionedAdmin):
                 except StaleEdit as stale:
                     self.message_user(request, self._bulk_problem(stale), messages.ERROR)
                 else:
-                    self.message_user(request, f"{len(marked)} item(s) marked as reviewed today.")
+                    self.message_user(
+                        request, _("Items marked as reviewed today: %(count)d.") % {"count": len(marked)}
+                    )
                 return None
         else:
             form = ReviewForm(initial={"versions": encode_versions(records)})
@@ -205,22 +218,24 @@ class TrackedRecordAdmin(VersionedAdmin):
             records,
             form,
             action="mark_reviewed_today",
-            title="Mark several items as reviewed today",
-            button="Mark reviewed",
-            help_text=(
-                f"Records that you checked these {len(records)} items against the evidence today, without "
+            title=_("Mark several items as reviewed today"),
+            button=_("Mark reviewed"),
+            help_text=_(
+                "Records that you checked these %(count)d items against the evidence today, without "
                 "changing their status. If someone changed one of them since you opened the list, none is "
                 "marked."
-            ),
+            )
+            % {"count": len(records)},
         )
 
     def _bulk_problem(self, problem):
         if isinstance(problem, StaleEdit):
             return (
                 describe_changes(problem.subject, problem.changes)
-                + f" ({problem.subject}) Nothing was changed."
+                + " "
+                + _("(%(record)s) Nothing was changed.") % {"record": problem.subject}
             )
-        return f"Nothing was changed. {' '.join(problem.messages)}"
+        return _("Nothing was changed.") + " " + " ".join(problem.messages)
 
 
 @admin.register(Commitment)
@@ -233,7 +248,7 @@ class CommitmentAdmin(TrackedRecordAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["last_reviewed_on"]
 
-    @admin.display(description="Due", ordering="target_date")
+    @admin.display(description=_lazy("Due"), ordering="target_date")
     def due(self, commitment):
         return commitment.target_date
 
@@ -288,7 +303,7 @@ class AgreementAdmin(ImportExportMixin, TrackedRecordAdmin):
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
-            "title": "The CSV format for importing agreements",
+            "title": _("The CSV format for importing agreements"),
             "opts": self.model._meta,
             "columns": import_columns(),
             "sectors": Sector.objects.order_by("slug").values_list("slug", "name"),
@@ -326,7 +341,7 @@ class AgreementAdmin(ImportExportMixin, TrackedRecordAdmin):
             return super().process_import(request, **kwargs)
         except (ValidationError, FileNotFoundError):
             self.message_user(
-                request, "This import is no longer available; upload the file again.", messages.ERROR
+                request, _("This import is no longer available; upload the file again."), messages.ERROR
             )
             return HttpResponseRedirect(reverse("admin:tracker_agreement_import"))
 
@@ -342,14 +357,15 @@ class AgreementAdmin(ImportExportMixin, TrackedRecordAdmin):
             problems += [f"row {number}: {errors[0].error}" for number, errors in result.row_errors()]
             self.message_user(
                 request,
-                "Nothing was imported: since the preview, the data no longer passes the checks. "
+                _("Nothing was imported: since the preview, the data no longer passes the checks.")
+                + " "
                 + " ".join(problems),
                 messages.ERROR,
             )
             return HttpResponseRedirect(reverse("admin:tracker_agreement_import"))
         return super().process_result(result, request)
 
-    @admin.display(description="Value", ordering="yen_value")
+    @admin.display(description=_lazy("Value"), ordering="yen_value")
     def value(self, agreement):
         return qualified_money(agreement.amount, agreement.currency, agreement.value_exactness)
 

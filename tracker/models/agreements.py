@@ -2,14 +2,17 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .base import (
     STATUS_HELP,
+    TRANSLATION_HELP,
     VALUE_EXACTNESS,
     DateAccuracy,
     TrackedQuerySet,
     TrackedRecord,
+    Translatable,
     choices_check,
     date_accuracy_check,
 )
@@ -26,44 +29,44 @@ class AgreementQuerySet(TrackedQuerySet):
 
 class AgreementStatus(models.TextChoices):
     # For what a source mentions (presented, launched, ongoing) without saying how far it has got.
-    REPORTED = "reported", "Reported; stage not stated"
-    SIGNED = "signed", "Signed"
-    IN_PREPARATION = "in_preparation", "In preparation"
-    FINANCING_COMMITTED = "financing_committed", "Financing committed"
-    IN_IMPLEMENTATION = "in_implementation", "In implementation"
-    COMPLETED = "completed", "Completed"
-    SUSPENDED = "suspended", "Suspended"
-    CANCELLED = "cancelled", "Cancelled"
-    TERMINATED_EARLY = "terminated_early", "Terminated early"
+    REPORTED = "reported", _("Reported; stage not stated")
+    SIGNED = "signed", _("Signed")
+    IN_PREPARATION = "in_preparation", _("In preparation")
+    FINANCING_COMMITTED = "financing_committed", _("Financing committed")
+    IN_IMPLEMENTATION = "in_implementation", _("In implementation")
+    COMPLETED = "completed", _("Completed")
+    SUSPENDED = "suspended", _("Suspended")
+    CANCELLED = "cancelled", _("Cancelled")
+    TERMINATED_EARLY = "terminated_early", _("Terminated early")
 
 
 class AgreementInstrument(models.TextChoices):
-    MOU = "mou", "Memorandum of understanding"
-    AGREEMENT = "agreement", "Intergovernmental agreement"
-    TREATY = "treaty", "Treaty or convention"
-    LOAN = "loan", "Loan"
-    GRANT = "grant", "Grant"
-    CONTRACT = "contract", "Contract"
-    INVESTMENT = "investment", "Investment"
-    PROJECT = "project", "Business project"
-    PACKAGE = "package", "Package of documents"
-    UNSPECIFIED = "unspecified", "Not stated in the sources"
+    MOU = "mou", _("Memorandum of understanding")
+    AGREEMENT = "agreement", _("Intergovernmental agreement")
+    TREATY = "treaty", _("Treaty or convention")
+    LOAN = "loan", _("Loan")
+    GRANT = "grant", _("Grant")
+    CONTRACT = "contract", _("Contract")
+    INVESTMENT = "investment", _("Investment")
+    PROJECT = "project", _("Business project")
+    PACKAGE = "package", _("Package of documents")
+    UNSPECIFIED = "unspecified", _("Not stated in the sources")
 
 
 class TargetLink(models.TextChoices):
     """How a source ties an agreement to the Tokyo Initiative's target."""
 
-    STATED = "stated", "Stated by a source to be under the Initiative"
-    REPORTED = "reported", "Reported around the summit; not confirmed as part of the Initiative"
-    NOT_PART = "not_part", "Not part of the Initiative"
+    STATED = "stated", _("Stated by a source to be under the Initiative")
+    REPORTED = "reported", _("Reported around the summit; not confirmed as part of the Initiative")
+    NOT_PART = "not_part", _("Not part of the Initiative")
 
 
 class PartOfBasis(models.TextChoices):
-    STATED = "stated", "Stated by a source"
-    INFERRED = "inferred", "Our inference"
+    STATED = "stated", _("Stated by a source")
+    INFERRED = "inferred", _("Our inference")
 
 
-class Agreement(TrackedRecord):
+class Agreement(Translatable, TrackedRecord):
     """A signed document or announced business project, or a reported package of them."""
 
     Status = AgreementStatus
@@ -74,37 +77,46 @@ class Agreement(TrackedRecord):
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=300)
     description = models.TextField()
+    title_ja = models.CharField("title (Japanese)", max_length=300, blank=True, help_text=TRANSLATION_HELP)
+    title_ru = models.CharField("title (Russian)", max_length=300, blank=True, help_text=TRANSLATION_HELP)
+    description_ja = models.TextField("description (Japanese)", blank=True, help_text=TRANSLATION_HELP)
+    description_ru = models.TextField("description (Russian)", blank=True, help_text=TRANSLATION_HELP)
+    translated_fields = ("title", "description")
     instrument = models.CharField(max_length=20, choices=Instrument.choices)
-    signed_on = models.DateField(null=True, blank=True, help_text="Blank when no source dates the signing.")
+    signed_on = models.DateField(
+        null=True, blank=True, help_text=_("Blank when no source dates the signing.")
+    )
     signed_on_accuracy = models.CharField(
         "accuracy of the signing date",
         max_length=20,
         choices=DateAccuracy.choices,
         default=DateAccuracy.UNKNOWN,
-        help_text="“Around this day” for a date the sources give only loosely (e.g. “on the sidelines”).",
+        help_text=_("“Around this day” for a date the sources give only loosely (e.g. “on the sidelines”)."),
     )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.REPORTED, help_text=STATUS_HELP
     )
     amount = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
     currency = models.CharField(
-        max_length=3, blank=True, validators=[validate_currency], help_text="ISO 4217 code, e.g. JPY, USD."
+        max_length=3, blank=True, validators=[validate_currency], help_text=_("ISO 4217 code, e.g. JPY, USD.")
     )
     value_exactness = models.CharField(
         max_length=20,
         choices=VALUE_EXACTNESS,
         blank=True,
-        help_text="Blank only when there is no amount.",
+        help_text=_("Blank only when there is no amount."),
     )
     value_as_reported = models.CharField(
         max_length=300,
         blank=True,
-        help_text="The source's own words for the value, e.g. “over 11 billion”; quoted as they stand.",
+        help_text=_("The source's own words for the value, e.g. “over 11 billion”; quoted as they stand."),
     )
     value_reading = models.TextField(
         blank=True,
-        help_text="Where amount or currency is our reading rather than the source's words: what we read "
-        "and why. Shown beside the figure wherever it appears.",
+        help_text=_(
+            "Where amount or currency is our reading rather than the source's words: what we read "
+            "and why. Shown beside the figure wherever it appears."
+        ),
     )
     yen_value = models.DecimalField(
         max_digits=24,
@@ -112,7 +124,7 @@ class Agreement(TrackedRecord):
         null=True,
         blank=True,
         editable=False,
-        help_text="Derived by tracker.money from amount, currency and rate; never edited.",
+        help_text=_("Derived by tracker.money from amount, currency and rate; never edited."),
     )
     yen_rate = models.ForeignKey(
         "ExchangeRate", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
@@ -122,22 +134,22 @@ class Agreement(TrackedRecord):
         max_length=20,
         choices=TargetLink.choices,
         default=TargetLink.REPORTED,
-        help_text="What the sources say about this agreement and the Tokyo Initiative's target.",
+        help_text=_("What the sources say about this agreement and the Tokyo Initiative's target."),
     )
     target_link_sources = models.ManyToManyField(
         "Source",
         blank=True,
         related_name="target_links",
-        verbose_name="sources for the tie to the target",
+        verbose_name=_("sources for the tie to the target"),
     )
     target_link_note = models.CharField(
         "note on the tie to the target",
         max_length=500,
         blank=True,
-        help_text="What the sources say, briefly.",
+        help_text=_("What the sources say, briefly."),
     )
     is_aggregate = models.BooleanField(
-        default=False, help_text="A reported package whose value covers several documents."
+        default=False, help_text=_("A reported package whose value covers several documents.")
     )
     part_of = models.ForeignKey(
         "self",
@@ -146,16 +158,16 @@ class Agreement(TrackedRecord):
         on_delete=models.PROTECT,
         related_name="parts",
         limit_choices_to={"is_aggregate": True},
-        help_text="The package this agreement is itemized from; never counted twice.",
+        help_text=_("The package this agreement is itemized from; never counted twice."),
     )
     part_of_basis = models.CharField(
         "basis of “part of”",
         max_length=20,
         choices=PartOfBasis.choices,
         blank=True,
-        help_text="Whether a source says it is part of the package, or we infer it.",
+        help_text=_("Whether a source says it is part of the package, or we infer it."),
     )
-    part_of_note = models.CharField(max_length=300, blank=True, help_text="Why, in a sentence.")
+    part_of_note = models.CharField(max_length=300, blank=True, help_text=_("Why, in a sentence."))
     parties = models.ManyToManyField("Party", through="AgreementParty", related_name="agreements")
     sectors = models.ManyToManyField("Sector", blank=True, related_name="agreements")
     commitments = models.ManyToManyField("Commitment", blank=True, related_name="agreements")
@@ -272,14 +284,14 @@ class AgreementPartyQuerySet(models.QuerySet):
 
 
 class PartyRole(models.TextChoices):
-    SIGNATORY = "signatory", "Signatory"
+    SIGNATORY = "signatory", _("Signatory")
     # "With support from JBIC and NEXI": the kind of support is not stated, so no narrower role.
-    SUPPORTER = "supporter", "Supporter (kind of support not stated)"
-    HOST_COUNTRY = "host_country", "Host country"
-    IMPLEMENTER = "implementer", "Implementer"
-    FINANCIER = "financier", "Financier"
-    INSURER = "insurer", "Insurer"
-    PARTNER = "partner", "Partner"
+    SUPPORTER = "supporter", _("Supporter (kind of support not stated)")
+    HOST_COUNTRY = "host_country", _("Host country")
+    IMPLEMENTER = "implementer", _("Implementer")
+    FINANCIER = "financier", _("Financier")
+    INSURER = "insurer", _("Insurer")
+    PARTNER = "partner", _("Partner")
 
 
 class AgreementParty(models.Model):
@@ -291,7 +303,7 @@ class AgreementParty(models.Model):
     party = models.ForeignKey("Party", on_delete=models.PROTECT, related_name="agreement_roles")
     role = models.CharField(max_length=20, choices=Role.choices)
     sources = models.ManyToManyField(
-        "Source", related_name="party_roles", help_text="The sources that name this party in this role."
+        "Source", related_name="party_roles", help_text=_("The sources that name this party in this role.")
     )
 
     objects = AgreementPartyQuerySet.as_manager()

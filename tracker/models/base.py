@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SlugQuerySet(models.QuerySet):
@@ -20,11 +21,11 @@ def choices_check(field, choices, *, name, allow_blank=False):
 class Exactness(models.TextChoices):
     """How exact a number is, as its source states it."""
 
-    EXACT = "exact", "Exact"
-    APPROXIMATE = "approximate", "Approximate"
-    LOWER_BOUND = "lower_bound", "At least (lower bound)"
-    UPPER_BOUND = "upper_bound", "At most (upper bound)"
-    RANGE = "range", "Range"
+    EXACT = "exact", _("Exact")
+    APPROXIMATE = "approximate", _("Approximate")
+    LOWER_BOUND = "lower_bound", _("At least (lower bound)")
+    UPPER_BOUND = "upper_bound", _("At most (upper bound)")
+    RANGE = "range", _("Range")
 
 
 # An agreement's value is a single figure: exact, approximate or a lower bound.
@@ -38,9 +39,9 @@ VALUE_EXACTNESS = [
 class DateAccuracy(models.TextChoices):
     """What a source lets us say about when something happened. Unknown is a real answer."""
 
-    EXACT = "exact", "Exact day"
-    APPROXIMATE = "approximate", "Around this day"
-    UNKNOWN = "unknown", "Unknown"
+    EXACT = "exact", _("Exact day")
+    APPROXIMATE = "approximate", _("Around this day")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 def date_accuracy_check(date_field, accuracy_field, *, name):
@@ -67,10 +68,10 @@ class TrackedRecord(models.Model):
 
     is_synthetic = models.BooleanField(
         default=False,
-        help_text="Generated for tests or benchmarks; never real data, never in public figures.",
+        help_text=_("Generated for tests or benchmarks; never real data, never in public figures."),
     )
     last_reviewed_on = models.DateField(
-        null=True, blank=True, help_text="When an editor last checked the status against the evidence."
+        null=True, blank=True, help_text=_("When an editor last checked the status against the evidence.")
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -78,3 +79,29 @@ class TrackedRecord(models.Model):
 
     class Meta:
         abstract = True
+
+
+# The languages records can be translated into; English is the record itself and the fallback.
+TRANSLATED_LANGUAGES = ("ja", "ru")
+TRANSLATION_HELP = "A faithful translation of the English text; blank shows the English, marked as such."
+
+
+class Translatable:
+    """Records whose texts editors may translate; each model lists them in `translated_fields`."""
+
+    translated_fields = ()
+
+    def in_language(self, field, language):
+        """(text, its language): the translation into `language` where an editor gave one, else the
+        English text, with "en" so that the page can mark it."""
+        if language in TRANSLATED_LANGUAGES:
+            translated = getattr(self, f"{field}_{language}", "")
+            if translated:
+                return translated, language
+        return getattr(self, field), "en"
+
+    def is_translated(self, language):
+        return all(
+            not getattr(self, field) or getattr(self, f"{field}_{language}", "")
+            for field in self.translated_fields
+        )

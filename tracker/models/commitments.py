@@ -1,34 +1,35 @@
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import STATUS_HELP, TrackedQuerySet, TrackedRecord, choices_check
+from .base import STATUS_HELP, TRANSLATION_HELP, TrackedQuerySet, TrackedRecord, Translatable, choices_check
 
 
 class CommitmentOrigin(models.TextChoices):
     """Who made the pledge, as the sources attribute it."""
 
-    DECLARATION = "declaration", "Tokyo Declaration"
-    INITIATIVE = "initiative", "CA+JAD Tokyo Initiative"
-    JAPAN_ANNOUNCEMENT = "japan_announcement", "Japan's decision announced at the summit"
-    LEADERS_AGREED = "summit_outcome", "Agreed by the leaders at the summit"
-    CENTRAL_ASIAN_LEADERS = "ca_leaders", "Affirmed by the Central Asian leaders"
-    LEADER_PROPOSAL = "leader_proposal", "Leader's proposal"
+    DECLARATION = "declaration", _("Tokyo Declaration")
+    INITIATIVE = "initiative", _("CA+JAD Tokyo Initiative")
+    JAPAN_ANNOUNCEMENT = "japan_announcement", _("Japan's decision announced at the summit")
+    LEADERS_AGREED = "summit_outcome", _("Agreed by the leaders at the summit")
+    CENTRAL_ASIAN_LEADERS = "ca_leaders", _("Affirmed by the Central Asian leaders")
+    LEADER_PROPOSAL = "leader_proposal", _("Leader's proposal")
 
 
 class CommitmentStatus(models.TextChoices):
     # Unresearched is the default so that no item is ever shown as inaction by accident.
-    NOT_ASSESSED = "not_assessed", "Not yet assessed"
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    STALLED = "stalled", "Stalled"
-    PARTIALLY_ACHIEVED = "partially_achieved", "Partially achieved"
-    ACHIEVED = "achieved", "Achieved"
-    NOT_ACHIEVED = "not_achieved", "Not achieved"
+    NOT_ASSESSED = "not_assessed", _("Not yet assessed")
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    STALLED = "stalled", _("Stalled")
+    PARTIALLY_ACHIEVED = "partially_achieved", _("Partially achieved")
+    ACHIEVED = "achieved", _("Achieved")
+    NOT_ACHIEVED = "not_achieved", _("Not achieved")
 
 
-class Commitment(TrackedRecord):
+class Commitment(Translatable, TrackedRecord):
     """A discrete promise made at the summit: in the declaration, the initiative, or by a leader."""
 
     Origin = CommitmentOrigin
@@ -38,6 +39,11 @@ class Commitment(TrackedRecord):
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=300)
     description = models.TextField()
+    title_ja = models.CharField("title (Japanese)", max_length=300, blank=True, help_text=TRANSLATION_HELP)
+    title_ru = models.CharField("title (Russian)", max_length=300, blank=True, help_text=TRANSLATION_HELP)
+    description_ja = models.TextField("description (Japanese)", blank=True, help_text=TRANSLATION_HELP)
+    description_ru = models.TextField("description (Russian)", blank=True, help_text=TRANSLATION_HELP)
+    translated_fields = ("title", "description")
     origin = models.CharField(max_length=20, choices=Origin.choices)
     proposed_by = models.ForeignKey(
         "Leader",
@@ -45,7 +51,7 @@ class Commitment(TrackedRecord):
         blank=True,
         on_delete=models.PROTECT,
         related_name="proposals",
-        help_text="Required for a leader's proposal, and only then.",
+        help_text=_("Required for a leader's proposal, and only then."),
     )
     priority_area = models.ForeignKey(
         "PriorityArea", null=True, blank=True, on_delete=models.PROTECT, related_name="commitments"
@@ -56,8 +62,8 @@ class Commitment(TrackedRecord):
         blank=True,
         on_delete=models.PROTECT,
         related_name="commitments",
-        verbose_name="chapter of the analytical report (source 004)",
-        help_text="Where the report on the declaration discusses it; not a chapter of the declaration.",
+        verbose_name=_("chapter of the analytical report (source 004)"),
+        help_text=_("Where the report on the declaration discusses it; not a chapter of the declaration."),
     )
     same_pledge_as = models.ForeignKey(
         "self",
@@ -65,9 +71,12 @@ class Commitment(TrackedRecord):
         blank=True,
         on_delete=models.PROTECT,
         related_name="echoes",
-        verbose_name="same pledge as",
-        help_text="The main record of a pledge also made elsewhere (e.g. in the declaration and the "
-        "Initiative). Link every other record of it here, so a reader sees one pledge with several origins.",
+        verbose_name=_("same pledge as"),
+        help_text=_(
+            "The main record of a pledge also made elsewhere (e.g. in the declaration and the "
+            "Initiative). Link every other record of it here, so a reader sees one pledge with several "
+            "origins."
+        ),
     )
     countries = models.ManyToManyField(
         "Party",
@@ -86,7 +95,7 @@ class Commitment(TrackedRecord):
         max_length=20, choices=Status.choices, default=Status.NOT_ASSESSED, help_text=STATUS_HELP
     )
     progress_percent = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="0–100, only where progress can be measured."
+        null=True, blank=True, help_text=_("0–100, only where progress can be measured.")
     )
     sources = models.ManyToManyField("Source", related_name="commitments")
 

@@ -1,13 +1,14 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .base import SlugQuerySet, choices_check
 
 
 class MechanismKind(models.TextChoices):
-    MEETING = "meeting", "Regular meeting"
-    DIALOGUE = "dialogue", "Dialogue or forum"
-    SUMMIT = "summit", "Leaders' summit"
+    MEETING = "meeting", _("Regular meeting")
+    DIALOGUE = "dialogue", _("Dialogue or forum")
+    SUMMIT = "summit", _("Leaders' summit")
 
 
 class Mechanism(models.Model):
@@ -20,10 +21,10 @@ class Mechanism(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     since_year = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Only a year a source gives; blank when none does."
+        null=True, blank=True, help_text=_("Only a year a source gives; blank when none does.")
     )
     order = models.PositiveSmallIntegerField(default=0)
-    description = models.TextField(help_text="In our own words, saying no more than the sources.")
+    description = models.TextField(help_text=_("In our own words, saying no more than the sources."))
     sources = models.ManyToManyField("Source", related_name="mechanisms")
 
     objects = SlugQuerySet.as_manager()

@@ -3,6 +3,7 @@ import datetime
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .base import Exactness, SlugQuerySet, choices_check
@@ -53,12 +54,12 @@ class ExchangeRate(models.Model):
     """How many yen one unit of a currency was worth on a date, and who says so."""
 
     currency = models.CharField(
-        max_length=3, validators=[validate_currency], help_text="ISO 4217 code, e.g. USD."
+        max_length=3, validators=[validate_currency], help_text=_("ISO 4217 code, e.g. USD.")
     )
     rate_to_jpy = models.DecimalField("yen per unit", max_digits=18, decimal_places=6)
     effective_on = models.DateField()
     source = models.ForeignKey("Source", on_delete=models.PROTECT, related_name="exchange_rates")
-    note = models.CharField(max_length=300, blank=True, help_text="How the rate was obtained.")
+    note = models.CharField(max_length=300, blank=True, help_text=_("How the rate was obtained."))
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ExchangeRateQuerySet.as_manager()
@@ -89,17 +90,17 @@ class ReportedFigure(models.Model):
 
     slug = models.SlugField(max_length=100, unique=True)
     label = models.CharField(max_length=200)
-    value = models.DecimalField(max_digits=24, decimal_places=4, help_text="For a range, its low end.")
+    value = models.DecimalField(max_digits=24, decimal_places=4, help_text=_("For a range, its low end."))
     upper_value = models.DecimalField(
         max_digits=24,
         decimal_places=4,
         null=True,
         blank=True,
-        help_text="For a range only: its high end.",
+        help_text=_("For a range only: its high end."),
     )
     unit = models.CharField(
         max_length=20,
-        help_text="A currency code (USD, JPY, EUR) or a unit such as documents or percent.",
+        help_text=_("A currency code (USD, JPY, EUR) or a unit such as documents or percent."),
     )
     exactness = models.CharField(max_length=20, choices=Exactness.choices)
     as_of = models.DateField(null=True, blank=True)
@@ -114,7 +115,7 @@ class ReportedFigure(models.Model):
     note = models.TextField(blank=True)
     reading = models.TextField(
         blank=True,
-        help_text="Where unit or value is our reading rather than the source's words: what and why.",
+        help_text=_("Where unit or value is our reading rather than the source's words: what and why."),
     )
     sources = models.ManyToManyField("Source", related_name="figures")
 

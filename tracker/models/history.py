@@ -3,10 +3,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .agreements import Agreement
-from .base import DateAccuracy, choices_check, date_accuracy_check
+from .base import TRANSLATION_HELP, DateAccuracy, Translatable, choices_check, date_accuracy_check
 from .commitments import Commitment
 
 
@@ -40,7 +41,7 @@ class StatusChangeQuerySet(models.QuerySet):
         return self.exclude(commitment__is_synthetic=True).exclude(agreement__is_synthetic=True)
 
 
-class StatusChange(models.Model):
+class StatusChange(Translatable, models.Model):
     """One dated step in the life of a commitment or an agreement. Never rewritten by a later change."""
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -51,17 +52,24 @@ class StatusChange(models.Model):
         Agreement, null=True, blank=True, on_delete=models.CASCADE, related_name="status_changes"
     )
     effective_on = models.DateField(
-        null=True, blank=True, help_text="The date the new status took effect; blank when no source gives it."
+        null=True,
+        blank=True,
+        help_text=_("The date the new status took effect; blank when no source gives it."),
     )
     date_accuracy = models.CharField(
         max_length=20,
         choices=DateAccuracy.choices,
         default=DateAccuracy.EXACT,
-        help_text="“Unknown” when no source dates the step: the page then says when it was first reported.",
+        help_text=_(
+            "“Unknown” when no source dates the step: the page then says when it was first reported."
+        ),
     )
-    old_status = models.CharField(max_length=20, blank=True, help_text="Blank for the first record.")
+    old_status = models.CharField(max_length=20, blank=True, help_text=_("Blank for the first record."))
     new_status = models.CharField(max_length=20)
     note = models.TextField()
+    note_ja = models.TextField("note (Japanese)", blank=True, help_text=TRANSLATION_HELP)
+    note_ru = models.TextField("note (Russian)", blank=True, help_text=TRANSLATION_HELP)
+    translated_fields = ("note",)
     sources = models.ManyToManyField("Source", related_name="status_changes")
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(

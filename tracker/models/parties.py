@@ -1,9 +1,10 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import SlugQuerySet, choices_check
+from .base import TRANSLATION_HELP, SlugQuerySet, Translatable, choices_check
 
 
 class PartyQuerySet(SlugQuerySet):
@@ -18,15 +19,15 @@ class PartyQuerySet(SlugQuerySet):
 
 
 class PartyKind(models.TextChoices):
-    COUNTRY = "country", "Country"
-    COMPANY = "company", "Company"
-    FINANCIER = "financier", "Development bank or export credit agency"
-    AGENCY = "agency", "Government agency"
-    INTERNATIONAL = "international", "International organization"
-    MINISTRY = "ministry", "Ministry"
+    COUNTRY = "country", _("Country")
+    COMPANY = "company", _("Company")
+    FINANCIER = "financier", _("Development bank or export credit agency")
+    AGENCY = "agency", _("Government agency")
+    INTERNATIONAL = "international", _("International organization")
+    MINISTRY = "ministry", _("Ministry")
 
 
-class Party(models.Model):
+class Party(Translatable, models.Model):
     """A country or an organization that signs, finances or carries out what the summit agreed."""
 
     JAPAN_ISO = "JP"
@@ -35,13 +36,16 @@ class Party(models.Model):
 
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
-    short_name = models.CharField(max_length=40, blank=True, help_text="Acronym, e.g. JBIC.")
+    name_ja = models.CharField("name (Japanese)", max_length=200, blank=True, help_text=TRANSLATION_HELP)
+    name_ru = models.CharField("name (Russian)", max_length=200, blank=True, help_text=TRANSLATION_HELP)
+    translated_fields = ("name",)
+    short_name = models.CharField(max_length=40, blank=True, help_text=_("Acronym, e.g. JBIC."))
     kind = models.CharField(max_length=20, choices=Kind.choices)
     iso_code = models.CharField(
         "ISO 3166-1 code",
         max_length=2,
         blank=True,
-        help_text="Two capital letters; countries only.",
+        help_text=_("Two capital letters; countries only."),
     )
     based_in = models.ForeignKey(
         "self",
@@ -50,7 +54,7 @@ class Party(models.Model):
         on_delete=models.PROTECT,
         related_name="organizations",
         limit_choices_to={"kind": Kind.COUNTRY},
-        help_text="For organizations: the country they are based in.",
+        help_text=_("For organizations: the country they are based in."),
     )
     description = models.TextField(blank=True)
     sources = models.ManyToManyField("Source", blank=True, related_name="parties")
@@ -102,7 +106,7 @@ class Leader(models.Model):
 
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
-    title = models.CharField(max_length=100, help_text="E.g. President, Prime Minister.")
+    title = models.CharField(max_length=100, help_text=_("E.g. President, Prime Minister."))
     country = models.ForeignKey(
         Party,
         on_delete=models.PROTECT,
@@ -134,7 +138,7 @@ class Summit(models.Model):
     number = models.PositiveSmallIntegerField(unique=True)
     host = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="summits_hosted")
     city = models.CharField(max_length=100, blank=True)
-    held_on = models.DateField(null=True, blank=True, help_text="Blank until the date is announced.")
+    held_on = models.DateField(null=True, blank=True, help_text=_("Blank until the date is announced."))
     description = models.TextField(blank=True)
     leaders = models.ManyToManyField(Leader, blank=True, related_name="summits")
     sources = models.ManyToManyField("Source", blank=True, related_name="summits")

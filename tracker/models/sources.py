@@ -1,17 +1,18 @@
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .base import SlugQuerySet, choices_check
 
 
 class SourceKind(models.TextChoices):
-    NEWS = "news", "News report"
+    NEWS = "news", _("News report")
     # An opinion piece may inform a reader but never carries a status change on its own.
-    OPINION = "opinion", "Opinion piece"
-    ANALYSIS = "analysis", "Summary of an analytical report"
-    OFFICIAL = "official", "Official document"
-    OTHER = "other", "Other"
+    OPINION = "opinion", _("Opinion piece")
+    ANALYSIS = "analysis", _("Summary of an analytical report")
+    OFFICIAL = "official", _("Official document")
+    OTHER = "other", _("Other")
 
 
 class Source(models.Model):
@@ -28,20 +29,24 @@ class Source(models.Model):
         "date as reported",
         max_length=200,
         blank=True,
-        help_text="For readers: the date as the document gives it, when it gives no plain date "
-        "(e.g. an ambiguous format, or none at all).",
+        help_text=_(
+            "For readers: the date as the document gives it, when it gives no plain date "
+            "(e.g. an ambiguous format, or none at all)."
+        ),
     )
     url = models.URLField(
-        "original address", blank=True, help_text="Only an address the document itself gives or we verified."
+        "original address",
+        blank=True,
+        help_text=_("Only an address the document itself gives or we verified."),
     )
-    note = models.TextField(help_text="For readers: what this source supports, in our own words.")
+    note = models.TextField(help_text=_("For readers: what this source supports, in our own words."))
     archived_as = models.CharField(
         max_length=200,
         blank=True,
-        help_text="File of our archived copy under fixtures/ (for maintainers; not shown to readers).",
+        help_text=_("File of our archived copy under fixtures/ (for maintainers; not shown to readers)."),
     )
     archived_text = models.TextField(
-        blank=True, help_text="Our archived copy of the document, as we hold it; shown on its own page."
+        blank=True, help_text=_("Our archived copy of the document, as we hold it; shown on its own page.")
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 

@@ -2,14 +2,17 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .base import SlugQuerySet
+from .base import TRANSLATION_HELP, SlugQuerySet, Translatable
 
 
-class PriorityArea(models.Model):
+class PriorityArea(Translatable, models.Model):
     """One of the Tokyo Declaration's three priority areas of cooperation."""
 
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=100, unique=True)
+    name_ja = models.CharField("name (Japanese)", max_length=100, blank=True, help_text=TRANSLATION_HELP)
+    name_ru = models.CharField("name (Russian)", max_length=100, blank=True, help_text=TRANSLATION_HELP)
+    translated_fields = ("name",)
     order = models.PositiveSmallIntegerField(default=0)
     description = models.TextField(blank=True)
     sources = models.ManyToManyField("Source", blank=True, related_name="priority_areas")
@@ -57,11 +60,14 @@ class Chapter(models.Model):
         return (self.slug,)
 
 
-class Sector(models.Model):
+class Sector(Translatable, models.Model):
     """A field of cooperation that agreements are classified by (energy, health, …)."""
 
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=100, unique=True)
+    name_ja = models.CharField("name (Japanese)", max_length=100, blank=True, help_text=TRANSLATION_HELP)
+    name_ru = models.CharField("name (Russian)", max_length=100, blank=True, help_text=TRANSLATION_HELP)
+    translated_fields = ("name",)
     description = models.TextField(blank=True)
 
     objects = SlugQuerySet.as_manager()

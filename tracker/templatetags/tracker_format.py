@@ -5,39 +5,71 @@ from decimal import Decimal
 from html import unescape
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.defaultfilters import linebreaksbr
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
-from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, strip_tags
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from tracker import charts
 from tracker.models import DateAccuracy, Exactness
-from tracker.money import qualifier, round_to
+from tracker.money import qualified, round_to
 
 register = template.Library()
 
-SCALES = (
-    (Decimal(10) ** 12, "trillion"),
-    (Decimal(10) ** 9, "billion"),
-    (Decimal(10) ** 6, "million"),
-)
-LONG_DATE = "j F Y"
+# How each language writes large yen figures: its scale words, and where the yen goes. A figure
+# at a scale keeps two decimals at most ("2.21 trillion"); lower bounds are rounded down.
+SCALES = {
+    "en": ((Decimal(10) ** 12, "trillion"), (Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million")),
+    "ja": ((Decimal(10) ** 12, "兆"), (Decimal(10) ** 8, "億"), (Decimal(10) ** 4, "万")),
+    "ru": ((Decimal(10) ** 12, "трлн"), (Decimal(10) ** 9, "млрд"), (Decimal(10) ** 6, "млн")),
+}
+NBSP = "\u00a0"
+
+
+def language():
+    """The active language's family: en, ja or ru."""
+    code = (get_language() or "en")[:2]
+    return code if code in SCALES else "en"
+
+
+def number(value, decimal_places=None):
+    """A number in the active language's digits: 1,200.5 / 1,200.5 / 1 200,5."""
+    return number_format(value, decimal_pos=decimal_places, use_l10n=True, force_grouping=True)
+
+
+def scaled(value, exactness):
+    """(text, scale word) of a large figure, or (whole number, "") below the smallest scale."""
+    value = Decimal(value)
+    for size, word in SCALES[language()]:
+        if abs(value) >= size:
+            figure = round_to(value / size, "0.01", exactness)
+            # "3 trillion", not "3.00 trillion"; "2.10" keeps its zero so it still reads as rounded.
+            places = 0 if figure == figure.to_integral_value() else 2
+            return number(figure, places), word
+    return number(round_to(value, 1, exactness), 0), ""
+
+
+def yen_text(figure, word=""):
+    """¥3 trillion / 3兆円 / 3 трлн иен."""
+    family = language()
+    if family == "ja":
+        return f"{figure}{word}円"
+    if family == "ru":
+        return f"{figure}{NBSP}{word}{NBSP}иен" if word else f"{figure}{NBSP}иен"
+    return f"¥{figure} {word}" if word else f"¥{figure}"
 
 
 def _short(value, exactness):
-    value = Decimal(value)
-    for size, word in SCALES:
-        if abs(value) >= size:
-            scaled = round_to(value / size, "0.01", exactness)
-            # "3 trillion", not "3.00 trillion"; "2.10" keeps its zero so it still reads as rounded.
-            text = str(scaled.quantize(Decimal(1))) if scaled == scaled.to_integral_value() else str(scaled)
-            return f"{text} {word}"
-    return intcomma(int(round_to(value, 1, exactness)))
+    figure, word = scaled(value, exactness)
+    joint = {"ja": "", "ru": NBSP}.get(language(), " ")
+    return f"{figure}{joint}{word}" if word else figure
 
 
 def _qualified(text, exactness):
-    words = qualifier(exactness)
-    return f"{words} {text}" if words else text
+    return qualified(text, exactness)
 
 
 @register.filter
@@ -45,14 +77,14 @@ def yen_short(value, exactness=Exactness.EXACT):
     """¥2.21 trillion: readable at a glance; the whole figure goes in a table or a title."""
     if value is None:
         return "—"
-    return f"¥{_short(value, exactness)}"
+    return yen_text(*scaled(value, exactness))
 
 
 @register.filter
 def yen(value, exactness=Exactness.EXACT):
     if value is None:
         return "—"
-    return f"¥{intcomma(int(round_to(value, 1, exactness)))}"
+    return yen_text(number(round_to(value, 1, exactness), 0))
 
 
 @register.filter
@@ -61,15 +93,15 @@ def money(value, currency):
     if value is None:
         return "—"
     amount = Decimal(value)
-    text = intcomma(int(amount)) if amount == amount.to_integral_value() else intcomma(f"{amount:.2f}")
-    return f"{text} {currency}"
+    places = 0 if amount == amount.to_integral_value() else 2
+    return f"{number(amount, places)}{' ' if language() != 'ru' else NBSP}{currency}"
 
 
 @register.filter
 def money_short(value, currency):
     if value is None:
         return "—"
-    return f"{_short(value, Exactness.EXACT)} {currency}"
+    return f"{_short(value, Exactness.EXACT)}{' ' if language() != 'ru' else NBSP}{currency}"
 
 
 @register.filter
@@ -77,7 +109,8 @@ def percent(share, exactness=Exactness.EXACT):
     """A share (0.7368) as a percentage to one decimal (73.7%; 73.6% for a lower bound)."""
     if share is None:
         return "—"
-    return f"{round_to(Decimal(share) * 100, '0.1', exactness)}%"
+    figure = number(round_to(Decimal(share) * 100, "0.1", exactness), 1)
+    return f"{figure}{NBSP}%" if language() == "ru" else f"{figure}%"
 
 
 @register.filter
@@ -121,12 +154,12 @@ def qualified_value_yen(value, exactness):
 
 
 @register.simple_tag
-def known_date(day, accuracy=DateAccuracy.EXACT, unknown="date unknown"):
+def known_date(day, accuracy=DateAccuracy.EXACT, unknown=None):
     """A date as the evidence allows: “20 December 2025”, “around 20 December 2025”, or `unknown`."""
     if day is None or accuracy == DateAccuracy.UNKNOWN:
-        return unknown
-    text = format_date(day, LONG_DATE)
-    return f"around {text}" if accuracy == DateAccuracy.APPROXIMATE else text
+        return _("date unknown") if unknown is None else unknown
+    text = date_format(day, "DATE_FORMAT")
+    return _("around %(date)s") % {"date": text} if accuracy == DateAccuracy.APPROXIMATE else text
 
 
 @register.filter
@@ -195,3 +228,65 @@ def block_text(context, name):
     if block is None:
         return ""
     return " ".join(unescape(strip_tags(block.nodelist.render(context))).split())
+
+
+LANGUAGE_NAMES = {"en": "English", "ja": "日本語", "ru": "Русский"}
+
+
+@register.simple_tag
+def text(record, field, linebreaks=False, plain=False):
+    """A record's text in the page's language where an editor translated it; else its English,
+    marked lang="en" so that readers and screen readers know what they are reading (`plain` for
+    places that take no markup, such as the page's title)."""
+    page = language()
+    if hasattr(record, "in_language"):
+        value, written_in = record.in_language(field, page)
+    else:  # a plain row of the target's arithmetic: its English text
+        value, written_in = getattr(record, field), "en"
+    body = linebreaksbr(value) if linebreaks else value
+    if plain or written_in == page or page == "en":
+        return body
+    return format_html('<span lang="en">{}</span>', body)
+
+
+@register.inclusion_tag("includes/translation_note.html")
+def translation_note(record):
+    """On a record's own page in Japanese or Russian: whether its texts are a translation of the
+    English record, or shown in English because none exists yet."""
+    page = language()
+    return {"page": page, "translated": page != "en" and record.is_translated(page)}
+
+
+@register.filter
+def yen_rate(rate):
+    """Yen per unit of a currency, as exact as its record: ¥157.894737 / 157.894737円."""
+    return "—" if rate is None else yen_text(number(Decimal(rate).normalize()))
+
+
+@register.filter
+def english(value):
+    """A text kept in English only (a source's words, an editor's note): marked lang="en" on a
+    Japanese or Russian page."""
+    if not value or language() == "en":
+        return value
+    return format_html('<span lang="en">{}</span>', value)
+
+
+REPORTED_FIGURE = {
+    Exactness.LOWER_BOUND: _lazy("more than %(figure)s"),
+    Exactness.UPPER_BOUND: _lazy("up to %(figure)s"),
+    Exactness.APPROXIMATE: _lazy("about %(figure)s"),
+}
+
+
+@register.simple_tag
+def reported_figure(figure):
+    """A figure a source reports, with its qualifier: “more than 150”, “about 19 billion USD”."""
+    if figure.unit == "percent":
+        text = f"{number(figure.value.normalize())}%"
+    else:
+        text = money_short(figure.value, figure.unit)
+    if figure.upper_value is not None:
+        text = _("%(low)s to %(high)s") % {"low": text, "high": money_short(figure.upper_value, figure.unit)}
+    pattern = REPORTED_FIGURE.get(figure.exactness)
+    return str(pattern) % {"figure": text} if pattern else text

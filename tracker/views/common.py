@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import freshness
 from ..models import Agreement, Commitment, Party, PriorityArea, StatusChange, Target
@@ -63,9 +64,9 @@ def countries_without_a_row(progress):
     for country in Party.objects.central_asian():
         if country.pk not in shown:
             reason = (
-                "counted only within agreements with several Central Asian countries"
+                _("counted only within agreements with several Central Asian countries")
                 if country.pk in progress.involving_country
-                else "no agreement the tracker holds for them has a value counted toward the target"
+                else _("no agreement the tracker holds for them has a value counted toward the target")
             )
             by_reason.setdefault(reason, []).append(country)
     return [(countries, reason) for reason, countries in by_reason.items()]

@@ -15,6 +15,9 @@ from django.db import connection
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from ..filters import AgreementFilter, ChangeFilter, CommitmentFilter
 from ..models import Agreement, AgreementParty, Commitment, DateAccuracy, Party, Sector, Source, StatusChange
@@ -31,87 +34,108 @@ export_slots = threading.BoundedSemaphore(EXPORTS_AT_ONCE)
 
 # Every column of every export, in order, with what it holds: the exports write these columns,
 # and the data dictionary page (/data/) describes them from here, so the two cannot drift.
-def codes(choices):
-    """A vocabulary as a data dictionary names it: “exact (Exact day), … or unknown (Unknown)”."""
+def _codes(choices):
     named = [f"{value} ({label})" for value, label in choices]
-    return ", ".join(named[:-1]) + f" or {named[-1]}" if len(named) > 1 else named[0]
+    return _("%(first)s or %(last)s") % {"first": ", ".join(named[:-1]), "last": named[-1]}
+
+
+# A vocabulary as the data dictionary names it, “exact (Exact day), … or unknown (Unknown)”,
+# in the language of the page that shows it.
+codes = lazy(_codes, str)
 
 
 DATE_CODES = codes(DateAccuracy.choices)
 STATUS_SINCE = {
-    "status_since": "The date the current status took effect (YYYY-MM-DD), from its status record; blank "
-    "when no source gives it.",
-    "status_since_accuracy": f"How exact that date is: {DATE_CODES}.",
+    "status_since": _(
+        "The date the current status took effect (YYYY-MM-DD), from its status record; blank when no "
+        "source gives it."
+    ),
+    "status_since_accuracy": format_lazy(_("How exact that date is: {v0}."), v0=DATE_CODES),
 }
 COMMITMENT_COLUMNS = {
-    "slug": "The record's stable identifier; its page is /commitments/<slug>/.",
-    "title": "The commitment, in our words.",
-    "origin": "Where it was made: the Tokyo Declaration, the Tokyo Initiative, Japan's announcements, the "
-    "leaders' joint decisions or a leader's proposal.",
-    "same_pledge_as": "For a pledge made in several places: the slug of its main record. Count distinct "
-    "pledges by leaving out rows that have one.",
-    "proposed_by": "The leader who proposed it, for a proposal.",
-    "priority_area": "The declaration's priority area; blank for a cross-cutting commitment.",
-    "chapter_of_analysis_004": "The chapter of the analytical report (source 004) it falls under: the "
-    "report's titles, not proven chapters of the declaration.",
-    "status": "The current status as a code (stable; for machines).",
-    "status_label": "The current status in words.",
+    "slug": _("The record's stable identifier; its page is /commitments/<slug>/."),
+    "title": _("The commitment, in our words."),
+    "origin": _(
+        "Where it was made: the Tokyo Declaration, the Tokyo Initiative, Japan's announcements, the "
+        "leaders' joint decisions or a leader's proposal."
+    ),
+    "same_pledge_as": _(
+        "For a pledge made in several places: the slug of its main record. Count distinct pledges by "
+        "leaving out rows that have one."
+    ),
+    "proposed_by": _("The leader who proposed it, for a proposal."),
+    "priority_area": _("The declaration's priority area; blank for a cross-cutting commitment."),
+    "chapter_of_analysis_004": _(
+        "The chapter of the analytical report (source 004) it falls under: the report's titles, not "
+        "proven chapters of the declaration."
+    ),
+    "status": _("The current status as a code (stable; for machines)."),
+    "status_label": _("The current status in words."),
     **STATUS_SINCE,
-    "progress_percent": "Share delivered, where a source gives one; blank otherwise.",
-    "target_date": "The date it is due by, where a source gives one.",
-    "countries": "The countries it names, separated by “; ”.",
-    "organizations": "The organizations it names, separated by “; ”.",
-    "sources": "The titles of the sources it rests on, separated by “; ”.",
-    "is_synthetic": "True only for generated test records; never in the public data.",
-    "url": "Its page on this site.",
+    "progress_percent": _("Share delivered, where a source gives one; blank otherwise."),
+    "target_date": _("The date it is due by, where a source gives one."),
+    "countries": _("The countries it names, separated by “; ”."),
+    "organizations": _("The organizations it names, separated by “; ”."),
+    "sources": _("The titles of the sources it rests on, separated by “; ”."),
+    "is_synthetic": _("True only for generated test records; never in the public data."),
+    "url": _("Its page on this site."),
 }
 AGREEMENT_COLUMNS = {
-    "slug": "The record's stable identifier; its page is /agreements/<slug>/.",
-    "title": "The agreement, project or package, in our words.",
-    "instrument": "The kind of document: memorandum, loan, business project, package…",
-    "status": "The current status as a code (stable; for machines).",
-    "status_label": "The current status in words.",
+    "slug": _("The record's stable identifier; its page is /agreements/<slug>/."),
+    "title": _("The agreement, project or package, in our words."),
+    "instrument": _("The kind of document: memorandum, loan, business project, package…"),
+    "status": _("The current status as a code (stable; for machines)."),
+    "status_label": _("The current status in words."),
     **STATUS_SINCE,
-    "signed_on": "The signing date (YYYY-MM-DD); blank when no source dates it.",
-    "signed_on_accuracy": f"How exact the signing date is: {DATE_CODES}.",
-    "amount": "The value in its own currency, as a plain decimal number; blank when no source gives one.",
-    "currency": "The amount's ISO 4217 currency code.",
-    "value_exactness": f"{codes(VALUE_EXACTNESS)}; blank with no amount. A lower bound is never an exact "
-    "value.",
-    "value_in_yen": "The amount in whole yen at the rate shown on the agreement's page; a lower bound is "
-    "rounded down.",
-    "value_as_reported": "The source's own words for the value, quoted as they stand.",
-    "value_reading": "Where amount or currency is our reading of the source: what we read and why.",
-    "target_link": f"How a source ties it to the target: {codes(Agreement.TargetLink.choices)}. Stated "
-    "and reported figures are never added together.",
-    "target_link_label": "The same in words.",
-    "is_aggregate": "True for a package that other agreements may be part of: never add a package and "
-    "its parts.",
-    "part_of": "The slug of the package it belongs to.",
-    "part_of_basis": f"Why it is part of that package: {codes(Agreement.PartOfBasis.choices)}.",
-    "countries": "The countries that take part, in any role, separated by “; ”.",
-    "parties": "Every party with its role in brackets, separated by “; ”.",
-    "sectors": "Its sectors, separated by “; ”.",
-    "commitments": "The slugs of the commitments it serves, separated by “; ”.",
-    "sources": "The titles of the sources it rests on, separated by “; ”.",
-    "is_synthetic": "True only for generated test records; never in the public data.",
-    "url": "Its page on this site.",
+    "signed_on": _("The signing date (YYYY-MM-DD); blank when no source dates it."),
+    "signed_on_accuracy": format_lazy(_("How exact the signing date is: {v0}."), v0=DATE_CODES),
+    "amount": _("The value in its own currency, as a plain decimal number; blank when no source gives one."),
+    "currency": _("The amount's ISO 4217 currency code."),
+    "value_exactness": format_lazy(
+        _("{v0}; blank with no amount. A lower bound is never an exact value."), v0=codes(VALUE_EXACTNESS)
+    ),
+    "value_in_yen": _(
+        "The amount in whole yen at the rate shown on the agreement's page; a lower bound is rounded down."
+    ),
+    "value_as_reported": _("The source's own words for the value, quoted as they stand."),
+    "value_reading": _("Where amount or currency is our reading of the source: what we read and why."),
+    "target_link": format_lazy(
+        _("How a source ties it to the target: {v0}. Stated and reported figures are never added together."),
+        v0=codes(Agreement.TargetLink.choices),
+    ),
+    "target_link_label": _("The same in words."),
+    "is_aggregate": _(
+        "True for a package that other agreements may be part of: never add a package and its parts."
+    ),
+    "part_of": _("The slug of the package it belongs to."),
+    "part_of_basis": format_lazy(
+        _("Why it is part of that package: {v0}."), v0=codes(Agreement.PartOfBasis.choices)
+    ),
+    "countries": _("The countries that take part, in any role, separated by “; ”."),
+    "parties": _("Every party with its role in brackets, separated by “; ”."),
+    "sectors": _("Its sectors, separated by “; ”."),
+    "commitments": _("The slugs of the commitments it serves, separated by “; ”."),
+    "sources": _("The titles of the sources it rests on, separated by “; ”."),
+    "is_synthetic": _("True only for generated test records; never in the public data."),
+    "url": _("Its page on this site."),
 }
 CHANGE_COLUMNS = {
-    "subject_kind": "commitment or agreement.",
-    "subject_slug": "The slug of the commitment or agreement.",
-    "subject_title": "Its title.",
-    "old_status": "The status before this step, as a code; blank for a record's first step.",
-    "old_status_label": "The same in words.",
-    "new_status": "The status this step set, as a code.",
-    "new_status_label": "The same in words.",
-    "effective_on": "The date the step took effect (YYYY-MM-DD); blank when no source gives it.",
-    "date_accuracy": f"How exact that date is: {DATE_CODES}.",
-    "note": "What changed and how we know, as shown on the public timeline.",
-    "sources": "The titles of the sources of this step, separated by “; ”.",
-    "recorded_at": "When an editor or the loader recorded the step in this tracker (the real time of "
-    "the write, UTC); not a date from the sources.",
-    "url": "The step on its record's public timeline.",
+    "subject_kind": _("commitment or agreement."),
+    "subject_slug": _("The slug of the commitment or agreement."),
+    "subject_title": _("Its title."),
+    "old_status": _("The status before this step, as a code; blank for a record's first step."),
+    "old_status_label": _("The same in words."),
+    "new_status": _("The status this step set, as a code."),
+    "new_status_label": _("The same in words."),
+    "effective_on": _("The date the step took effect (YYYY-MM-DD); blank when no source gives it."),
+    "date_accuracy": format_lazy(_("How exact that date is: {v0}."), v0=DATE_CODES),
+    "note": _("What changed and how we know, as shown on the public timeline."),
+    "sources": _("The titles of the sources of this step, separated by “; ”."),
+    "recorded_at": _(
+        "When an editor or the loader recorded the step in this tracker (the real time of the write, "
+        "UTC); not a date from the sources."
+    ),
+    "url": _("The step on its record's public timeline."),
 }
 COMMITMENT_FIELDS = [
     "pk",
@@ -163,9 +187,9 @@ CHANGE_FIELDS = [
     "recorded_at",
 ]
 EXPORTS = [
-    ("Commitments", "tracker:commitment_export", COMMITMENT_COLUMNS),
-    ("Agreements", "tracker:agreement_export", AGREEMENT_COLUMNS),
-    ("Status history", "tracker:change_export", CHANGE_COLUMNS),
+    (_("Commitments"), "tracker:commitment_export", COMMITMENT_COLUMNS),
+    (_("Agreements"), "tracker:agreement_export", AGREEMENT_COLUMNS),
+    (_("Status history"), "tracker:change_export", CHANGE_COLUMNS),
 ]
 
 

@@ -5,6 +5,9 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ..charts import bars, target_segments
 from ..models import (
@@ -52,7 +55,7 @@ def target_detail(request):
         "exclusion_groups": exclusion_groups(progress.excluded) if progress else [],
         "target": target,
         "progress": progress,
-        "tiers": TIERS,
+        "tier_labels": [str(tier.label).lower() for tier in TIERS],
         "excluded_statuses": [EXCLUSION_REASONS[code] for code in EXCLUDED_STATUSES],
         "pace_min_dates": PACE_MIN_DATES,
         "pace_min_span_days": PACE_MIN_SPAN_DAYS,
@@ -129,15 +132,17 @@ def change_list(request):
 def effective_line(change):
     """When a step took effect, in the timeline's words (one rendering of a dated step)."""
     if change.effective_on is None:
-        return "Date it took effect unknown"
-    return f"Took effect {known_date(change.effective_on, change.date_accuracy)}"
+        return _("Date it took effect unknown")
+    return _("Took effect %(date)s") % {"date": known_date(change.effective_on, change.date_accuracy)}
 
 
 class StatusChangeFeed(Feed):
+    """The feed in the language of its address (/ja/changes/feed/ is in Japanese)."""
+
     feed_type = Atom1Feed
-    title = "CA+JAD Tokyo summit tracker: status changes"
-    subtitle = "Dated, sourced changes in the status of the Tokyo summit's commitments and agreements."
-    author_name = "CA+JAD Tokyo summit tracker"
+    title = _lazy("CA+JAD Tokyo summit tracker: status changes")
+    subtitle = _lazy("Dated, sourced changes in the status of the Tokyo summit's commitments and agreements.")
+    author_name = _lazy("CA+JAD Tokyo summit tracker")
 
     def link(self):
         return reverse("tracker:change_list")
@@ -147,10 +152,12 @@ class StatusChangeFeed(Feed):
 
     def item_title(self, change):
         old = f"{change.old_status_label} → " if change.old_status else ""
-        return f"{change.subject}: {old}{change.new_status_label}"
+        title, _language = change.subject.in_language("title", get_language())
+        return f"{title}: {old}{change.new_status_label}"
 
     def item_description(self, change):
-        return f"{effective_line(change)}. {change.note}"
+        note, _language = change.in_language("note", get_language())
+        return f"{effective_line(change)}. {note}"
 
     def item_link(self, change):
         return f"{change.subject.get_absolute_url()}#change-{change.uid}"
@@ -174,10 +181,14 @@ class CountryChangeFeed(StatusChangeFeed):
         return get_object_or_404(Party.objects.countries(), slug=slug)
 
     def title(self, country):
-        return f"CA+JAD Tokyo summit tracker: status changes for {country.name}"
+        name, _language = country.in_language("name", get_language())
+        return _("CA+JAD Tokyo summit tracker: status changes for %(name)s") % {"name": name}
 
     def subtitle(self, country):
-        return f"Dated, sourced changes in the status of the commitments and agreements of {country.name}."
+        name, _language = country.in_language("name", get_language())
+        return _("Dated, sourced changes in the status of the commitments and agreements of %(name)s.") % {
+            "name": name
+        }
 
     def link(self, country):
         return country.get_absolute_url()
@@ -200,10 +211,12 @@ class RecordChangeFeed(StatusChangeFeed):
         return get_object_or_404(self.model.objects.public(), slug=slug)
 
     def title(self, record):
-        return f"CA+JAD Tokyo summit tracker: {record}"
+        title, _language = record.in_language("title", get_language())
+        return _("CA+JAD Tokyo summit tracker: %(title)s") % {"title": title}
 
     def subtitle(self, record):
-        return f"Dated, sourced changes in the status of “{record}”."
+        title, _language = record.in_language("title", get_language())
+        return _("Dated, sourced changes in the status of “%(title)s”.") % {"title": title}
 
     def link(self, record):
         return record.get_absolute_url()

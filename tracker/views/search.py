@@ -5,8 +5,9 @@ from django import forms
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
-from ..filters import SEARCH_HELP, search_words, word_match
+from ..filters import AGREEMENT_SEARCH, COMMITMENT_SEARCH, SEARCH_HELP, search_words, word_match
 from ..models import Agreement, Commitment, Party, Source
 
 SHOWN_PER_GROUP = 10
@@ -14,7 +15,7 @@ SHOWN_PER_GROUP = 10
 
 class SiteSearchForm(forms.Form):
     q = forms.CharField(
-        label="Search the tracker",
+        label=_("Search the tracker"),
         max_length=200,
         required=False,
         help_text=SEARCH_HELP,
@@ -36,27 +37,27 @@ def site_search(request):
     if text:
         groups = [
             group(
-                "Commitments",
+                _("Commitments"),
                 Commitment.objects.public().order_by("title"),
-                ("title", "description"),
+                COMMITMENT_SEARCH,
                 text,
                 list_name="tracker:commitment_list",
             ),
             group(
-                "Agreements",
+                _("Agreements"),
                 Agreement.objects.public().order_by("title"),
-                ("title", "description", "value_as_reported"),
+                AGREEMENT_SEARCH,
                 text,
                 list_name="tracker:agreement_list",
             ),
             group(
-                "Countries and organizations",
+                _("Countries and organizations"),
                 Party.objects.order_by("kind", "name"),
-                ("name", "short_name", "description"),
+                ("name", "name_ja", "name_ru", "short_name", "description"),
                 text,
             ),
             group(
-                "Sources",
+                _("Sources"),
                 Source.objects.defer("archived_text").order_by("title"),
                 ("title", "publisher", "note"),
                 text,
