@@ -19,7 +19,7 @@ install: $(STAMP)
 # The Japanese and Russian catalogues, compiled from locale/*/LC_MESSAGES/django.po (the .mo files
 # are built here, never committed, so they cannot go stale).
 messages: install
-	DEBUG=true $(BIN)/python manage.py compilemessages --verbosity 0
+	DEBUG=true $(BIN)/python manage.py compilemessages --verbosity 0 --ignore=.venv --ignore=var
 
 # Serve on http://127.0.0.1:8000 as users get it: gunicorn, DEBUG off, static files collected,
 # SQLite under var/. The data is loaded only into an empty database, so a second `make run`

@@ -16,11 +16,15 @@ def collected_static(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def fresh_caches():
-    """Each test starts with no kept figures or pages: a test's writes roll back, so two tests
-    can see the same data version with different data."""
+    """Each test starts with no kept figures or pages (a test's writes roll back, so two tests
+    can see the same data version with different data), and in English: a request to /ja/ or
+    /ru/ leaves its language active in the thread, which reverse() would follow."""
+    from django.utils import translation
+
     from tracker import freshness
 
     freshness.forget()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def all_models():

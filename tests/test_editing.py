@@ -238,7 +238,7 @@ def test_bulk_status_change_writes_one_record_per_item(editor_client, editor, su
         note="Feasibility studies announced.",
         sources=source_ids("initiative-and-proposals-report"),
     )
-    assert "Status of 2 item(s) changed" in response.content.decode()
+    assert "Status of 2 items changed" in response.content.decode()
     for record in records:
         record.refresh_from_db()
         latest = record.status_changes.latest()
@@ -544,7 +544,7 @@ def test_mark_reviewed_records_the_review_and_checks_versions(editor_client, sum
     }
     versions = editor_client.post(url, selection).context["form"]["versions"].value()
     done = editor_client.post(url, {**selection, "apply": "1", "versions": versions}, follow=True)
-    assert "2 item(s) marked as reviewed today." in done.content.decode()
+    assert "Items marked as reviewed today: 2." in done.content.decode()
     for record in Agreement.objects.filter(pk__in=before):
         title, status, version = before[record.pk]
         assert (record.title, record.status, record.version, record.last_reviewed_on) == (

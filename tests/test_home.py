@@ -14,7 +14,7 @@ def test_home_headline_keeps_stated_and_reported_apart(client, summit_data):
     assert "<strong>at least ¥2.21 trillion</strong>" in html
     assert "at least 73.6% of ¥3 trillion, if it all were" in html
     assert "73.7%" not in html
-    assert "1 USD = ¥157.894736 (20 Dec 2025)" in html
+    assert "1 USD = ¥157.894736 (20 December 2025)" in html
     assert "9 agreements not counted" in html
     # One day's announcements are not a pace.
     assert "not enough dated, confirmed figures to project" in html

@@ -28,13 +28,22 @@ class LinkParser(HTMLParser):
             self.links.append(attrs.get("href") or attrs.get("src"))
 
 
-def internal_links(html, base):
+OTHER_LANGUAGES = re.compile(r"^/(ja|ru)/")
+ADMIN = re.compile(r"^/((ja|ru)/)?admin/")
+
+
+def internal_links(html, base, *, language=None):
+    """The site's own links on a page, in one language: English (no prefix) unless `language`."""
     parser = LinkParser()
     parser.feed(html)
     for href in parser.links:
         url = urljoin(base, href)
         parts = urlsplit(url)
-        if parts.netloc in ("", "testserver") and not parts.path.startswith("/admin/"):
+        if parts.netloc not in ("", "testserver") or ADMIN.match(parts.path):
+            continue
+        prefixed = OTHER_LANGUAGES.match(parts.path)
+        in_language = prefixed.group(1) == language if prefixed else language is None
+        if in_language or parts.path.startswith("/static/"):
             yield parts.path + (f"?{parts.query}" if parts.query else "")
 
 
@@ -43,7 +52,7 @@ def content(response):
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-def crawl(client, start="/", limit=600):
+def crawl(client, start="/", limit=600, language=None):
     seen, queue, responses = set(), [start], {}
     while queue and len(seen) < limit:
         url = queue.pop(0)
@@ -54,7 +63,8 @@ def crawl(client, start="/", limit=600):
         response.body = content(response)
         responses[url] = response
         if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
-            queue.extend(link for link in internal_links(response.body.decode(), url) if link not in seen)
+            links = internal_links(response.body.decode(), url, language=language)
+            queue.extend(link for link in links if link not in seen)
     return responses
 
 
@@ -205,7 +215,7 @@ def test_detail_page_shows_value_in_both_currencies_and_its_timeline(client, sum
     assert "Our reading: US dollars." in html
     assert "$11" not in html
     assert "at least ¥1,736,842,096,000" in html
-    assert "at 1 USD = ¥157.894736 of 20 Dec 2025" in html
+    assert "at 1 USD = ¥157.894736 of 20 December 2025" in html
     assert "Counted in the reported, not confirmed figure: at least ¥1,736,842,096,000" in html
     assert "Reported around the summit; not confirmed as part of the Initiative" in html
     assert "Reported signed on the sidelines of the summit of 20 December 2025." in html  # timeline

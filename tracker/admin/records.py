@@ -10,8 +10,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from import_export.admin import ImportExportMixin
 
 from ..models import Agreement, AgreementParty, Commitment, Party, Sector, Source, StatusChange
@@ -112,11 +111,11 @@ class TrackedRecordAdmin(VersionedAdmin):
             (None, {"fields": fields[status_at + 1 :]}),
         ]
 
-    @admin.display(description=_lazy("Status"), ordering="status")
+    @admin.display(description=gettext_lazy("Status"), ordering="status")
     def status_badge(self, record):
         return status_badge(record)
 
-    @admin.display(description=_lazy("Reviewed"), ordering="last_reviewed_on")
+    @admin.display(description=gettext_lazy("Reviewed"), ordering="last_reviewed_on")
     def reviewed(self, record):
         return record.last_reviewed_on
 
@@ -143,7 +142,7 @@ class TrackedRecordAdmin(VersionedAdmin):
         }
         return TemplateResponse(request, "admin/tracker/bulk_status.html", context)
 
-    @admin.action(description=_lazy("Change the status of the selected items"), permissions=["change"])
+    @admin.action(description=gettext_lazy("Change the status of the selected items"), permissions=["change"])
     def change_status_of_selected(self, request, queryset):
         records = list(queryset.order_by("pk"))
         if "apply" in request.POST:
@@ -196,7 +195,9 @@ class TrackedRecordAdmin(VersionedAdmin):
             % {"count": len(records)},
         )
 
-    @admin.action(description=_lazy("Mark the selected items as reviewed today"), permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Mark the selected items as reviewed today"), permissions=["change"]
+    )
     def mark_reviewed_today(self, request, queryset):
         records = list(queryset.order_by("pk"))
         if "apply" in request.POST:
@@ -248,7 +249,7 @@ class CommitmentAdmin(TrackedRecordAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["last_reviewed_on"]
 
-    @admin.display(description=_lazy("Due"), ordering="target_date")
+    @admin.display(description=gettext_lazy("Due"), ordering="target_date")
     def due(self, commitment):
         return commitment.target_date
 
@@ -365,7 +366,7 @@ class AgreementAdmin(ImportExportMixin, TrackedRecordAdmin):
             return HttpResponseRedirect(reverse("admin:tracker_agreement_import"))
         return super().process_result(result, request)
 
-    @admin.display(description=_lazy("Value"), ordering="yen_value")
+    @admin.display(description=gettext_lazy("Value"), ordering="yen_value")
     def value(self, agreement):
         return qualified_money(agreement.amount, agreement.currency, agreement.value_exactness)
 

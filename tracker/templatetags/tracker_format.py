@@ -9,9 +9,8 @@ from django.template.defaultfilters import linebreaksbr
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, strip_tags
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from tracker import charts
 from tracker.models import DateAccuracy, Exactness
@@ -273,9 +272,9 @@ def english(value):
 
 
 REPORTED_FIGURE = {
-    Exactness.LOWER_BOUND: _lazy("more than %(figure)s"),
-    Exactness.UPPER_BOUND: _lazy("up to %(figure)s"),
-    Exactness.APPROXIMATE: _lazy("about %(figure)s"),
+    Exactness.LOWER_BOUND: gettext_lazy("more than %(figure)s"),
+    Exactness.UPPER_BOUND: gettext_lazy("up to %(figure)s"),
+    Exactness.APPROXIMATE: gettext_lazy("about %(figure)s"),
 }
 
 

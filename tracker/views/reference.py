@@ -5,9 +5,8 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from ..charts import bars, target_segments
 from ..models import (
@@ -140,9 +139,11 @@ class StatusChangeFeed(Feed):
     """The feed in the language of its address (/ja/changes/feed/ is in Japanese)."""
 
     feed_type = Atom1Feed
-    title = _lazy("CA+JAD Tokyo summit tracker: status changes")
-    subtitle = _lazy("Dated, sourced changes in the status of the Tokyo summit's commitments and agreements.")
-    author_name = _lazy("CA+JAD Tokyo summit tracker")
+    title = gettext_lazy("CA+JAD Tokyo summit tracker: status changes")
+    subtitle = gettext_lazy(
+        "Dated, sourced changes in the status of the Tokyo summit's commitments and agreements."
+    )
+    author_name = gettext_lazy("CA+JAD Tokyo summit tracker")
 
     def link(self):
         return reverse("tracker:change_list")

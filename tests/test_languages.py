@@ -1,0 +1,212 @@
+"""The tracker in English, Japanese and Russian: addresses, the switcher, figures and dates in each
+language's conventions, record translations with the English fallback marked, and catalogues
+that are complete and in step with the code."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+from tracker.models import Agreement
+from tracker.money import Amount
+from tracker.templatetags.tracker_format import percent, qualified_yen, yen, yen_short
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("ja", "ru")
+
+
+def test_english_keeps_todays_addresses_and_the_others_have_prefixes(client, summit_data):
+    english = client.get("/agreements/")
+    assert english.status_code == 200 and '<html lang="en-gb">' in english.content.decode()
+    for code in LANGUAGES:
+        page = client.get(f"/{code}/agreements/")
+        assert page.status_code == 200
+        assert f'<html lang="{code}">' in page.content.decode()
+    assert client.get("/en-gb/agreements/").status_code == 404  # one address per page
+
+
+def test_an_unprefixed_address_is_english_whatever_the_browser_asks(client, summit_data):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert '<html lang="en-gb">' in html and "Is the Tokyo summit delivering?" in html
+
+
+def test_the_switcher_keeps_the_page_and_its_filters(client, summit_data):
+    html = client.get("/agreements/", {"country": "uzbekistan", "sort": "-value"}).content.decode()
+    assert (
+        'href="/ja/agreements/?country=uzbekistan&amp;sort=-value" hreflang="ja" lang="ja">日本語</a>' in html
+    )
+    assert (
+        'href="/ru/agreements/?country=uzbekistan&amp;sort=-value" hreflang="ru" lang="ru">Русский</a>'
+        in html
+    )
+    ja = client.get("/ja/agreements/", {"country": "uzbekistan"}).content.decode()
+    assert 'href="/agreements/?country=uzbekistan" hreflang="en-gb" lang="en-gb">English</a>' in ja
+
+
+def test_every_page_names_its_other_languages(client, summit_data):
+    html = client.get("/ru/target/").content.decode()
+    for code, path in (
+        ("en-gb", "/target/"),
+        ("ja", "/ja/target/"),
+        ("ru", "/ru/target/"),
+        ("x-default", "/target/"),
+    ):
+        assert f'<link rel="alternate" hreflang="{code}" href="http://testserver{path}">' in html
+
+
+@pytest.mark.parametrize(
+    ("code", "target", "reported", "share"),
+    [
+        ("en-gb", "¥3 trillion", "at least ¥2.21 trillion", "at least 73.6%"),
+        ("ja", "3兆円", "少なくとも2.21兆円", "少なくとも73.6%"),
+        ("ru", "3\u00a0трлн\u00a0иен", "не менее\u00a02,21\u00a0трлн\u00a0иен", "не менее\u00a073,6\u00a0%"),
+    ],
+)
+def test_the_targets_figures_read_in_each_language(client, summit_data, code, target, reported, share):
+    prefix = "" if code == "en-gb" else f"/{code}"
+    html = client.get(f"{prefix}/").content.decode()
+    assert target in html
+    assert f"<strong>{reported}</strong>" in html  # the qualifier stays with its figure
+    assert share in html
+
+
+def test_lower_bounds_round_down_in_every_language():
+    amount = Amount()
+    amount.add(2_219_999_999_999, "lower_bound")  # 2.219…: never "2.22"
+    for code, expected in (
+        ("en-gb", "at least ¥2.21 trillion"),
+        ("ja", "少なくとも2.21兆円"),
+        ("ru", "не менее\u00a02,21\u00a0трлн\u00a0иен"),
+    ):
+        with translation.override(code):
+            assert qualified_yen(amount) == expected
+            assert percent("0.73689", "lower_bound").replace("\u00a0", " ") in ("73.6%", "73,6 %")
+
+
+def test_numbers_follow_each_languages_separators():
+    with translation.override("ru"):
+        assert yen(1234567) == "1\u00a0234\u00a0567\u00a0иен"
+        assert yen_short(473_684_208_000) == "473,68\u00a0млрд\u00a0иен"
+    with translation.override("ja"):
+        assert yen(1234567) == "1,234,567円"
+        assert yen_short(473_684_208_000) == "4,736.84億円"
+    with translation.override("en-gb"):
+        assert yen(1234567) == "¥1,234,567"
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("en-gb", "around 20 December 2025"),
+        ("ja", "2025年12月20日ごろ"),
+        ("ru", "около\u00a020 декабря 2025 г."),
+    ],
+)
+def test_dates_read_in_each_language(client, summit_data, code, expected):
+    prefix = "" if code == "en-gb" else f"/{code}"
+    html = client.get(f"{prefix}/agreements/uzbekistan-solar-power-plants/").content.decode()
+    assert expected in html
+
+
+def test_an_untranslated_record_is_shown_in_english_marked_as_such(client, summit_data):
+    agreement = Agreement.objects.get(slug="sojitz-medical-centre")
+    assert not agreement.title_ja
+    html = client.get(f"/ja/agreements/{agreement.slug}/").content.decode()
+    assert f'<h1><span lang="en">{agreement.title}</span></h1>' in html
+    assert "この記録の翻訳はまだありません" in html
+
+
+def test_a_translated_record_is_shown_and_marked_as_a_translation(client, summit_data):
+    agreement = Agreement.objects.get(slug="sojitz-medical-centre")
+    agreement.title_ru = "Многопрофильный медицинский центр Sojitz"
+    agreement.description_ru = "Перевод описания."
+    agreement.save()
+    html = client.get(f"/ru/agreements/{agreement.slug}/").content.decode()
+    assert "<h1>Многопрофильный медицинский центр Sojitz</h1>" in html
+    assert "Тексты этой записи — перевод английской записи." in html
+    # Japanese still falls back, marked; English pages never show a translation.
+    assert (
+        f'<span lang="en">{agreement.title}</span>'
+        in client.get(f"/ja/agreements/{agreement.slug}/").content.decode()
+    )
+    assert "Многопрофильный" not in client.get(f"/agreements/{agreement.slug}/").content.decode()
+
+
+def test_a_search_finds_a_record_by_its_translation(client, summit_data):
+    agreement = Agreement.objects.get(slug="sojitz-medical-centre")
+    agreement.title_ja = "双日による総合医療センター"
+    agreement.save()
+    html = client.get("/ja/agreements/", {"q": "医療センター"}).content.decode()
+    assert "双日による総合医療センター" in html
+
+
+def test_the_feed_is_in_the_language_of_its_address(client, summit_data):
+    body = client.get("/ru/changes/feed/").content.decode()
+    assert 'xml:lang="ru"' in body and "изменения статусов" in body.lower()
+
+
+def test_the_admin_speaks_the_editors_language(editor_client, summit_data):
+    html = editor_client.get("/ru/admin/tracker/agreement/").content.decode()
+    assert '<html lang="ru"' in html
+    assert "Изменить статус нескольких записей" not in html  # the page itself, not the action page
+    assert "Подписано" in html or "Подписант" in html or "Сообщалось; этап не указан" in html
+    change = editor_client.get(f"/ja/admin/tracker/agreement/{Agreement.objects.first().pk}/change/")
+    assert "新しい状況の発効日" in change.content.decode()
+
+
+def test_the_error_page_speaks_the_language_of_its_address(client, db):
+    html = client.get("/ja/agreements/no-such-record/").content.decode()
+    assert "ページが見つかりません" in html
+
+
+@pytest.fixture(scope="module")
+def fresh_catalogues(tmp_path_factory):
+    """The catalogues as makemessages would write them from today's code, into a copy."""
+    copy = tmp_path_factory.mktemp("locale")
+    shutil.copytree(ROOT / "locale", copy, dirs_exist_ok=True)
+    return copy
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_every_message_is_translated_and_the_catalogue_is_in_step_with_the_code(code, tmp_path, settings):
+    committed = polib.pofile(str(ROOT / "locale" / code / "LC_MESSAGES" / "django.po"))
+    copy = tmp_path / "locale"
+    shutil.copytree(ROOT / "locale", copy)
+    settings.LOCALE_PATHS = [copy]
+    call_command(
+        "makemessages",
+        locale=[code],
+        no_obsolete=True,
+        no_location=True,
+        ignore_patterns=["var", "tmp", "bench", "tests", ".venv", "fixtures"],
+        verbosity=0,
+    )
+    fresh = polib.pofile(str(copy / code / "LC_MESSAGES" / "django.po"))
+    untranslated = [entry.msgid for entry in fresh if not entry.translated()]
+    assert untranslated == [], f"{len(untranslated)} messages without a {code} translation (run makemessages)"
+    assert {entry.msgid for entry in fresh} == {entry.msgid for entry in committed}
+    check = subprocess.run(
+        ["msgfmt", "--check", "-o", "/dev/null", str(copy / code / "LC_MESSAGES" / "django.po")],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stderr
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_every_page_of_a_language_resolves_and_stays_in_it(client, summit_data, code):
+    from tests.test_public_pages import crawl
+
+    responses = crawl(client, start=f"/{code}/", limit=250, language=code)
+    broken = {url: response.status_code for url, response in responses.items() if response.status_code != 200}
+    assert broken == {}
+    pages = [url for url, r in responses.items() if r["Content-Type"].startswith("text/html")]
+    assert len(pages) > 60
+    for url in pages:
+        body = responses[url].body.decode()
+        assert f'<html lang="{code}">' in body, url
