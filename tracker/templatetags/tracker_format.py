@@ -57,7 +57,8 @@ def yen_text(figure, word=""):
     if family == "ja":
         return f"{figure}{word}円"
     if family == "ru":
-        return f"{figure}{NBSP}{word}{NBSP}иен" if word else f"{figure}{NBSP}иен"
+        # The figure and its scale never part; the currency may go to the next line on a phone.
+        return f"{figure}{NBSP}{word} иен" if word else f"{figure}{NBSP}иен"
     return f"¥{figure} {word}" if word else f"¥{figure}"
 
 

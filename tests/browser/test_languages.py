@@ -1,0 +1,93 @@
+"""The tracker in Japanese and Russian in a real browser: each language's words and figures on the
+dashboard, a filtered list, a detail page and the target page; axe clean in each; and no sideways
+scroll on a phone (long Russian words, Japanese line breaking)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_public_site import AXE_JS
+
+EXPECTED = {
+    "ja": {
+        "/": ["東京サミットの約束は果たされているか？", "少なくとも2.21兆円", "少なくとも73.6%"],
+        "/agreements/?country=uzbekistan&sort=-value": [
+            "この条件に一致する合意",
+            "ウズベキスタン",
+            "少なくとも1,736,842,096,000円",
+        ],
+        "/agreements/uzbekistan-solar-power-plants/": ["2025年12月20日ごろ", "当事者とその役割", "経過"],
+        "/target/": ["3兆円の目標と当方の計上方法", "計上ルール", "157.894736円"],
+    },
+    "ru": {
+        "/": [
+            "Выполняются ли решения Токийского саммита?",
+            "не менее\u00a02,21\u00a0трлн иен",
+            "не менее\u00a073,6\u00a0%",
+        ],
+        "/agreements/?country=uzbekistan&sort=-value": [
+            "Этим фильтрам соответствуют",
+            "Узбекистан",
+            "не менее\u00a01\u00a0736\u00a0842\u00a0096\u00a0000\u00a0иен",
+        ],
+        "/agreements/uzbekistan-solar-power-plants/": [
+            "около\u00a020 декабря 2025 г.",
+            "Участники и их роли",
+            "Хронология",
+        ],
+        "/target/": [
+            "Цель в 3\u00a0трлн иен и как мы её подсчитываем",
+            "Правила подсчёта",
+            "157,894736\u00a0иен",
+        ],
+    },
+}
+PAGES = [(code, path) for code, paths in EXPECTED.items() for path in paths]
+
+
+def axe_serious(page):
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    assert result["passes"], "axe ran its rules"
+    return [
+        (violation["id"], [node["target"] for node in violation["nodes"]][:3])
+        for violation in result["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize(("code", "path"), PAGES)
+def test_a_page_reads_in_its_language_and_passes_axe(page, site, code, path):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{site}/{code}{path}")
+    assert page.evaluate("document.documentElement.lang") == code
+    text = page.locator("main").inner_text()
+    for expected in EXPECTED[code][path]:
+        assert expected in text, expected
+    assert axe_serious(page) == []
+
+
+@pytest.mark.parametrize(("code", "path"), PAGES)
+def test_no_sideways_scroll_on_a_phone(page, site, code, path):
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{site}/{code}{path}")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"/{code}{path} scrolls sideways by {overflow}px at 375 px"
+
+
+def test_the_switcher_keeps_the_filters(page, site):
+    page.goto(f"{site}/agreements/?country=uzbekistan&sort=-value")
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="日本語").click()
+    page.wait_for_url("**/ja/agreements/?country=uzbekistan&sort=-value")
+    expect(page.locator("select#id_country")).to_have_value("uzbekistan")
+    page.get_by_role("navigation", name="言語").get_by_role("link", name="Русский").click()
+    page.wait_for_url("**/ru/agreements/?country=uzbekistan&sort=-value")
+    expect(page.locator("h1")).to_have_text("Соглашения")
+
+
+def test_english_text_on_a_japanese_page_is_marked_english(page, site):
+    page.goto(f"{site}/ja/agreements/sojitz-medical-centre/")
+    heading = page.locator("h1 > span")
+    expect(heading).to_have_attribute("lang", "en")
+    expect(page.locator(".translation-note").first).to_contain_text("翻訳はまだありません")
