@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Agreement, Commitment, Party, PriorityArea, Sector, StatusChange
@@ -79,6 +80,15 @@ class Ordering(django_filters.OrderingFilter):
     def __init__(self, *args, vocabularies=None, **kwargs):
         self.vocabularies = vocabularies or {}
         super().__init__(*args, **kwargs)
+
+    def build_choices(self, fields, labels):
+        """The choices with labels that follow the page's language: django-filter formats its
+        "(descending)" once, at import, in English."""
+        ascending = [(param, labels.get(field, param)) for field, param in fields.items()]
+        descending = [
+            (f"-{param}", format_lazy(_("{label} (descending)"), label=label)) for param, label in ascending
+        ]
+        return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")

@@ -1,5 +1,6 @@
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from simple_history.models import HistoricalRecords
 
 from .base import TRANSLATION_HELP, SlugQuerySet, Translatable
@@ -24,7 +25,7 @@ class PriorityArea(Translatable, models.Model):
         ordering = ["order", "name"]
 
     def __str__(self):
-        return self.name
+        return self.in_language("name", get_language())[0]
 
     def get_absolute_url(self):
         return reverse("tracker:area_detail", args=[self.slug])
@@ -77,7 +78,7 @@ class Sector(Translatable, models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return self.in_language("name", get_language())[0]
 
     def get_absolute_url(self):
         return reverse("tracker:sector_detail", args=[self.slug])
