@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.utils.translation import gettext_lazy as _
 
 
 class TrackerConfig(AppConfig):
     name = "tracker"
-    verbose_name = "Summit tracker"
+    verbose_name = _("Summit tracker")
 
     def ready(self):
         from . import checks, freshness  # noqa: F401 (checks registers itself)

@@ -24,9 +24,9 @@ from ..money import refresh_yen_values
 from . import records  # noqa: F401  (registers commitments, agreements and status changes)
 from .base import AuditedAdmin, VersionedAdmin
 
-admin.site.site_header = "CA+JAD summit tracker: editors"
-admin.site.site_title = "Summit tracker admin"
-admin.site.index_title = "Commitments, agreements and their evidence"
+admin.site.site_header = _("CA+JAD summit tracker: editors")
+admin.site.site_title = _("Summit tracker admin")
+admin.site.index_title = _("Commitments, agreements and their evidence")
 admin.site.site_url = "/"
 # The lists need the width: at 1280 px the menu beside them cut their columns off. Every model
 # is one click away on the admin's home page and in the breadcrumbs.

@@ -3,6 +3,8 @@ import datetime
 from django.contrib import admin
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import AgreementParty, Commitment, Party, PriorityArea
 
@@ -10,15 +12,15 @@ STALE_AFTER_DAYS = 90
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):
-    title = "needs attention"
+    title = gettext_lazy("needs attention")
     parameter_name = "attention"
 
     def lookups(self, request, model_admin):
-        options = [("stale", f"Not reviewed for {STALE_AFTER_DAYS} days")]
+        options = [("stale", _("Not reviewed for %(days)d days") % {"days": STALE_AFTER_DAYS})]
         if model_admin.model is Commitment:
-            options.append(("unassessed", "Still “Not yet assessed”"))
+            options.append(("unassessed", _("Still “Not yet assessed”")))
         else:
-            options += [("no_value", "No value"), ("no_source", "No source")]
+            options += [("no_value", _("No value")), ("no_source", _("No source"))]
         return options
 
     def queryset(self, request, queryset):
@@ -36,11 +38,11 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
 
 
 class AgreementCountryFilter(admin.SimpleListFilter):
-    title = "country"
+    title = gettext_lazy("country")
     parameter_name = "country"
 
     def lookups(self, request, model_admin):
-        return list(Party.objects.countries().values_list("slug", "name"))
+        return [(country.slug, str(country)) for country in Party.objects.countries()]
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -50,11 +52,11 @@ class AgreementCountryFilter(admin.SimpleListFilter):
 
 
 class AgreementAreaFilter(admin.SimpleListFilter):
-    title = "priority area (of the commitments served)"
+    title = gettext_lazy("priority area (of the commitments served)")
     parameter_name = "area"
 
     def lookups(self, request, model_admin):
-        return list(PriorityArea.objects.values_list("slug", "name"))
+        return [(area.slug, str(area)) for area in PriorityArea.objects.all()]
 
     def queryset(self, request, queryset):
         if not self.value():

@@ -33,7 +33,7 @@ STATUS_FIELD_FOR = {
     "sources": "status_sources",
 }
 
-DATE_ACCURACY_HELP = (
+DATE_ACCURACY_HELP = _(
     "“Unknown” when no source gives the date: leave the date blank, and the public page says so."
 )
 

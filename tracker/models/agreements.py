@@ -74,44 +74,60 @@ class Agreement(Translatable, TrackedRecord):
     TargetLink = TargetLink
     PartOfBasis = PartOfBasis
 
-    slug = models.SlugField(max_length=120, unique=True)
-    title = models.CharField(max_length=300)
-    description = models.TextField()
-    title_ja = models.CharField("title (Japanese)", max_length=300, blank=True, help_text=TRANSLATION_HELP)
-    title_ru = models.CharField("title (Russian)", max_length=300, blank=True, help_text=TRANSLATION_HELP)
-    description_ja = models.TextField("description (Japanese)", blank=True, help_text=TRANSLATION_HELP)
-    description_ru = models.TextField("description (Russian)", blank=True, help_text=TRANSLATION_HELP)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=120, unique=True)
+    title = models.CharField(verbose_name=_("title"), max_length=300)
+    description = models.TextField(verbose_name=_("description"))
+    title_ja = models.CharField(_("title (Japanese)"), max_length=300, blank=True, help_text=TRANSLATION_HELP)
+    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True, help_text=TRANSLATION_HELP)
+    description_ja = models.TextField(_("description (Japanese)"), blank=True, help_text=TRANSLATION_HELP)
+    description_ru = models.TextField(_("description (Russian)"), blank=True, help_text=TRANSLATION_HELP)
     translated_fields = ("title", "description")
-    instrument = models.CharField(max_length=20, choices=Instrument.choices)
+    instrument = models.CharField(verbose_name=_("instrument"), max_length=20, choices=Instrument.choices)
     signed_on = models.DateField(
-        null=True, blank=True, help_text=_("Blank when no source dates the signing.")
+        verbose_name=_("signed on"),
+        null=True,
+        blank=True,
+        help_text=_("Blank when no source dates the signing."),
     )
     signed_on_accuracy = models.CharField(
-        "accuracy of the signing date",
+        _("accuracy of the signing date"),
         max_length=20,
         choices=DateAccuracy.choices,
         default=DateAccuracy.UNKNOWN,
         help_text=_("“Around this day” for a date the sources give only loosely (e.g. “on the sidelines”)."),
     )
     status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.REPORTED, help_text=STATUS_HELP
+        verbose_name=_("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.REPORTED,
+        help_text=STATUS_HELP,
     )
-    amount = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    amount = models.DecimalField(
+        verbose_name=_("amount"), max_digits=20, decimal_places=2, null=True, blank=True
+    )
     currency = models.CharField(
-        max_length=3, blank=True, validators=[validate_currency], help_text=_("ISO 4217 code, e.g. JPY, USD.")
+        verbose_name=_("currency"),
+        max_length=3,
+        blank=True,
+        validators=[validate_currency],
+        help_text=_("ISO 4217 code, e.g. JPY, USD."),
     )
     value_exactness = models.CharField(
+        verbose_name=_("value exactness"),
         max_length=20,
         choices=VALUE_EXACTNESS,
         blank=True,
         help_text=_("Blank only when there is no amount."),
     )
     value_as_reported = models.CharField(
+        verbose_name=_("value as reported"),
         max_length=300,
         blank=True,
         help_text=_("The source's own words for the value, e.g. “over 11 billion”; quoted as they stand."),
     )
     value_reading = models.TextField(
+        verbose_name=_("value reading"),
         blank=True,
         help_text=_(
             "Where amount or currency is our reading rather than the source's words: what we read "
@@ -119,6 +135,7 @@ class Agreement(Translatable, TrackedRecord):
         ),
     )
     yen_value = models.DecimalField(
+        verbose_name=_("yen value"),
         max_digits=24,
         decimal_places=0,
         null=True,
@@ -127,10 +144,16 @@ class Agreement(Translatable, TrackedRecord):
         help_text=_("Derived by tracker.money from amount, currency and rate; never edited."),
     )
     yen_rate = models.ForeignKey(
-        "ExchangeRate", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+        "ExchangeRate",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("yen rate"),
     )
     target_link = models.CharField(
-        "tie to the target",
+        _("tie to the target"),
         max_length=20,
         choices=TargetLink.choices,
         default=TargetLink.REPORTED,
@@ -143,13 +166,15 @@ class Agreement(Translatable, TrackedRecord):
         verbose_name=_("sources for the tie to the target"),
     )
     target_link_note = models.CharField(
-        "note on the tie to the target",
+        _("note on the tie to the target"),
         max_length=500,
         blank=True,
         help_text=_("What the sources say, briefly."),
     )
     is_aggregate = models.BooleanField(
-        default=False, help_text=_("A reported package whose value covers several documents.")
+        verbose_name=_("is aggregate"),
+        default=False,
+        help_text=_("A reported package whose value covers several documents."),
     )
     part_of = models.ForeignKey(
         "self",
@@ -159,19 +184,28 @@ class Agreement(Translatable, TrackedRecord):
         related_name="parts",
         limit_choices_to={"is_aggregate": True},
         help_text=_("The package this agreement is itemized from; never counted twice."),
+        verbose_name=_("part of"),
     )
     part_of_basis = models.CharField(
-        "basis of “part of”",
+        _("basis of “part of”"),
         max_length=20,
         choices=PartOfBasis.choices,
         blank=True,
         help_text=_("Whether a source says it is part of the package, or we infer it."),
     )
-    part_of_note = models.CharField(max_length=300, blank=True, help_text=_("Why, in a sentence."))
-    parties = models.ManyToManyField("Party", through="AgreementParty", related_name="agreements")
-    sectors = models.ManyToManyField("Sector", blank=True, related_name="agreements")
-    commitments = models.ManyToManyField("Commitment", blank=True, related_name="agreements")
-    sources = models.ManyToManyField("Source", related_name="agreements")
+    part_of_note = models.CharField(
+        verbose_name=_("part of note"), max_length=300, blank=True, help_text=_("Why, in a sentence.")
+    )
+    parties = models.ManyToManyField(
+        "Party", through="AgreementParty", related_name="agreements", verbose_name=_("parties")
+    )
+    sectors = models.ManyToManyField(
+        "Sector", blank=True, related_name="agreements", verbose_name=_("sectors")
+    )
+    commitments = models.ManyToManyField(
+        "Commitment", blank=True, related_name="agreements", verbose_name=_("commitments")
+    )
+    sources = models.ManyToManyField("Source", related_name="agreements", verbose_name=_("sources"))
 
     objects = AgreementQuerySet.as_manager()
     # The yen figure is derived from audited fields; auditing it again would only repeat them.
@@ -181,6 +215,8 @@ class Agreement(Translatable, TrackedRecord):
     )
 
     class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
         ordering = [F("signed_on").desc(nulls_last=True), "title", "pk"]
         constraints = [
             choices_check("status", AgreementStatus.choices, name="agreement_status_valid"),
@@ -299,20 +335,27 @@ class AgreementParty(models.Model):
 
     Role = PartyRole
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="party_roles")
-    party = models.ForeignKey("Party", on_delete=models.PROTECT, related_name="agreement_roles")
-    role = models.CharField(max_length=20, choices=Role.choices)
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="party_roles", verbose_name=_("agreement")
+    )
+    party = models.ForeignKey(
+        "Party", on_delete=models.PROTECT, related_name="agreement_roles", verbose_name=_("party")
+    )
+    role = models.CharField(verbose_name=_("role"), max_length=20, choices=Role.choices)
     sources = models.ManyToManyField(
-        "Source", related_name="party_roles", help_text=_("The sources that name this party in this role.")
+        "Source",
+        related_name="party_roles",
+        help_text=_("The sources that name this party in this role."),
+        verbose_name=_("sources"),
     )
 
     objects = AgreementPartyQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
+        verbose_name = _("party to an agreement")
+        verbose_name_plural = _("parties to agreements")
         ordering = ["agreement", "role", "party__name"]
-        verbose_name = "party to an agreement"
-        verbose_name_plural = "parties to agreements"
         constraints = [
             choices_check("role", PartyRole.choices, name="agreement_party_role_valid"),
             models.UniqueConstraint(

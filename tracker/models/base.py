@@ -59,7 +59,7 @@ class TrackedQuerySet(SlugQuerySet):
         return self.filter(is_synthetic=False)
 
 
-STATUS_HELP = "The latest status-history record; change it through a dated, sourced status change."
+STATUS_HELP = _("The latest status-history record; change it through a dated, sourced status change.")
 
 
 class TrackedRecord(models.Model):
@@ -67,15 +67,19 @@ class TrackedRecord(models.Model):
     with stale-edit protection (`version`, claimed by tracker.services)."""
 
     is_synthetic = models.BooleanField(
+        verbose_name=_("is synthetic"),
         default=False,
         help_text=_("Generated for tests or benchmarks; never real data, never in public figures."),
     )
     last_reviewed_on = models.DateField(
-        null=True, blank=True, help_text=_("When an editor last checked the status against the evidence.")
+        verbose_name=_("last reviewed on"),
+        null=True,
+        blank=True,
+        help_text=_("When an editor last checked the status against the evidence."),
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(verbose_name=_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -83,7 +87,7 @@ class TrackedRecord(models.Model):
 
 # The languages records can be translated into; English is the record itself and the fallback.
 TRANSLATED_LANGUAGES = ("ja", "ru")
-TRANSLATION_HELP = "A faithful translation of the English text; blank shows the English, marked as such."
+TRANSLATION_HELP = _("A faithful translation of the English text; blank shows the English, marked as such.")
 
 
 class Translatable:

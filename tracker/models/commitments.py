@@ -36,15 +36,15 @@ class Commitment(Translatable, TrackedRecord):
 
     Status = CommitmentStatus
 
-    slug = models.SlugField(max_length=120, unique=True)
-    title = models.CharField(max_length=300)
-    description = models.TextField()
-    title_ja = models.CharField("title (Japanese)", max_length=300, blank=True, help_text=TRANSLATION_HELP)
-    title_ru = models.CharField("title (Russian)", max_length=300, blank=True, help_text=TRANSLATION_HELP)
-    description_ja = models.TextField("description (Japanese)", blank=True, help_text=TRANSLATION_HELP)
-    description_ru = models.TextField("description (Russian)", blank=True, help_text=TRANSLATION_HELP)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=120, unique=True)
+    title = models.CharField(verbose_name=_("title"), max_length=300)
+    description = models.TextField(verbose_name=_("description"))
+    title_ja = models.CharField(_("title (Japanese)"), max_length=300, blank=True, help_text=TRANSLATION_HELP)
+    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True, help_text=TRANSLATION_HELP)
+    description_ja = models.TextField(_("description (Japanese)"), blank=True, help_text=TRANSLATION_HELP)
+    description_ru = models.TextField(_("description (Russian)"), blank=True, help_text=TRANSLATION_HELP)
     translated_fields = ("title", "description")
-    origin = models.CharField(max_length=20, choices=Origin.choices)
+    origin = models.CharField(verbose_name=_("origin"), max_length=20, choices=Origin.choices)
     proposed_by = models.ForeignKey(
         "Leader",
         null=True,
@@ -52,9 +52,15 @@ class Commitment(Translatable, TrackedRecord):
         on_delete=models.PROTECT,
         related_name="proposals",
         help_text=_("Required for a leader's proposal, and only then."),
+        verbose_name=_("proposed by"),
     )
     priority_area = models.ForeignKey(
-        "PriorityArea", null=True, blank=True, on_delete=models.PROTECT, related_name="commitments"
+        "PriorityArea",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        verbose_name=_("priority area"),
     )
     chapter = models.ForeignKey(
         "Chapter",
@@ -83,26 +89,37 @@ class Commitment(Translatable, TrackedRecord):
         blank=True,
         related_name="commitments_as_country",
         limit_choices_to={"kind": "country"},
+        verbose_name=_("countries"),
     )
     organizations = models.ManyToManyField(
         "Party",
         blank=True,
         related_name="commitments_as_organization",
         limit_choices_to=~Q(kind="country"),
+        verbose_name=_("organizations"),
     )
-    target_date = models.DateField(null=True, blank=True)
+    target_date = models.DateField(verbose_name=_("target date"), null=True, blank=True)
     status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.NOT_ASSESSED, help_text=STATUS_HELP
+        verbose_name=_("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.NOT_ASSESSED,
+        help_text=STATUS_HELP,
     )
     progress_percent = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text=_("0–100, only where progress can be measured.")
+        verbose_name=_("progress percent"),
+        null=True,
+        blank=True,
+        help_text=_("0–100, only where progress can be measured."),
     )
-    sources = models.ManyToManyField("Source", related_name="commitments")
+    sources = models.ManyToManyField("Source", related_name="commitments", verbose_name=_("sources"))
 
     objects = TrackedQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[countries, organizations, sources])
 
     class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
         ordering = ["priority_area__order", "title"]
         constraints = [
             choices_check("origin", CommitmentOrigin.choices, name="commitment_origin_valid"),

@@ -17,20 +17,27 @@ class Mechanism(models.Model):
 
     Kind = MechanismKind
 
-    slug = models.SlugField(max_length=100, unique=True)
-    name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=Kind.choices)
     since_year = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text=_("Only a year a source gives; blank when none does.")
+        verbose_name=_("since year"),
+        null=True,
+        blank=True,
+        help_text=_("Only a year a source gives; blank when none does."),
     )
-    order = models.PositiveSmallIntegerField(default=0)
-    description = models.TextField(help_text=_("In our own words, saying no more than the sources."))
-    sources = models.ManyToManyField("Source", related_name="mechanisms")
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
+    description = models.TextField(
+        verbose_name=_("description"), help_text=_("In our own words, saying no more than the sources.")
+    )
+    sources = models.ManyToManyField("Source", related_name="mechanisms", verbose_name=_("sources"))
 
     objects = SlugQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
+        verbose_name = _("mechanism")
+        verbose_name_plural = _("mechanisms")
         ordering = ["order", "name"]
         constraints = [choices_check("kind", MechanismKind.choices, name="mechanism_kind_valid")]
 

@@ -13,19 +13,21 @@ from .currencies import validate_currency
 class Target(models.Model):
     """A quantified goal with a time window: the Tokyo Initiative's ¥3 trillion in five years."""
 
-    slug = models.SlugField(max_length=100, unique=True)
-    name = models.CharField(max_length=200)
-    amount = models.DecimalField(max_digits=20, decimal_places=2)
-    currency = models.CharField(max_length=3, default="JPY")
-    starts_on = models.DateField()
-    duration_years = models.PositiveSmallIntegerField()
-    description = models.TextField(blank=True)
-    sources = models.ManyToManyField("Source", related_name="targets")
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    amount = models.DecimalField(verbose_name=_("amount"), max_digits=20, decimal_places=2)
+    currency = models.CharField(verbose_name=_("currency"), max_length=3, default="JPY")
+    starts_on = models.DateField(verbose_name=_("starts on"))
+    duration_years = models.PositiveSmallIntegerField(verbose_name=_("duration years"))
+    description = models.TextField(verbose_name=_("description"), blank=True)
+    sources = models.ManyToManyField("Source", related_name="targets", verbose_name=_("sources"))
 
     objects = SlugQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="target_amount_positive"),
             models.CheckConstraint(condition=Q(duration_years__gte=1), name="target_duration_positive"),
@@ -54,18 +56,27 @@ class ExchangeRate(models.Model):
     """How many yen one unit of a currency was worth on a date, and who says so."""
 
     currency = models.CharField(
-        max_length=3, validators=[validate_currency], help_text=_("ISO 4217 code, e.g. USD.")
+        verbose_name=_("currency"),
+        max_length=3,
+        validators=[validate_currency],
+        help_text=_("ISO 4217 code, e.g. USD."),
     )
-    rate_to_jpy = models.DecimalField("yen per unit", max_digits=18, decimal_places=6)
-    effective_on = models.DateField()
-    source = models.ForeignKey("Source", on_delete=models.PROTECT, related_name="exchange_rates")
-    note = models.CharField(max_length=300, blank=True, help_text=_("How the rate was obtained."))
-    version = models.PositiveIntegerField(default=1, editable=False)
+    rate_to_jpy = models.DecimalField(_("yen per unit"), max_digits=18, decimal_places=6)
+    effective_on = models.DateField(verbose_name=_("effective on"))
+    source = models.ForeignKey(
+        "Source", on_delete=models.PROTECT, related_name="exchange_rates", verbose_name=_("source")
+    )
+    note = models.CharField(
+        verbose_name=_("note"), max_length=300, blank=True, help_text=_("How the rate was obtained.")
+    )
+    version = models.PositiveIntegerField(verbose_name=_("version"), default=1, editable=False)
 
     objects = ExchangeRateQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
         ordering = ["currency", "-effective_on"]
         constraints = [
             models.UniqueConstraint(fields=["currency", "effective_on"], name="exchange_rate_unique_per_day"),
@@ -88,10 +99,13 @@ class ReportedFigure(models.Model):
 
     Exactness = Exactness
 
-    slug = models.SlugField(max_length=100, unique=True)
-    label = models.CharField(max_length=200)
-    value = models.DecimalField(max_digits=24, decimal_places=4, help_text=_("For a range, its low end."))
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
+    label = models.CharField(verbose_name=_("label"), max_length=200)
+    value = models.DecimalField(
+        verbose_name=_("value"), max_digits=24, decimal_places=4, help_text=_("For a range, its low end.")
+    )
     upper_value = models.DecimalField(
+        verbose_name=_("upper value"),
         max_digits=24,
         decimal_places=4,
         null=True,
@@ -99,11 +113,12 @@ class ReportedFigure(models.Model):
         help_text=_("For a range only: its high end."),
     )
     unit = models.CharField(
+        verbose_name=_("unit"),
         max_length=20,
         help_text=_("A currency code (USD, JPY, EUR) or a unit such as documents or percent."),
     )
-    exactness = models.CharField(max_length=20, choices=Exactness.choices)
-    as_of = models.DateField(null=True, blank=True)
+    exactness = models.CharField(verbose_name=_("exactness"), max_length=20, choices=Exactness.choices)
+    as_of = models.DateField(verbose_name=_("as of"), null=True, blank=True)
     country = models.ForeignKey(
         "Party",
         null=True,
@@ -111,18 +126,22 @@ class ReportedFigure(models.Model):
         on_delete=models.PROTECT,
         related_name="figures",
         limit_choices_to={"kind": "country"},
+        verbose_name=_("country"),
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(verbose_name=_("note"), blank=True)
     reading = models.TextField(
+        verbose_name=_("reading"),
         blank=True,
         help_text=_("Where unit or value is our reading rather than the source's words: what and why."),
     )
-    sources = models.ManyToManyField("Source", related_name="figures")
+    sources = models.ManyToManyField("Source", related_name="figures", verbose_name=_("sources"))
 
     objects = SlugQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
+        verbose_name = _("reported figure")
+        verbose_name_plural = _("reported figures")
         ordering = ["label"]
         constraints = [
             choices_check("exactness", Exactness.choices, name="figure_exactness_valid"),

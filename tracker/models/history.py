@@ -44,19 +44,31 @@ class StatusChangeQuerySet(models.QuerySet):
 class StatusChange(Translatable, models.Model):
     """One dated step in the life of a commitment or an agreement. Never rewritten by a later change."""
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uid = models.UUIDField(verbose_name=_("uid"), default=uuid.uuid4, unique=True, editable=False)
     commitment = models.ForeignKey(
-        Commitment, null=True, blank=True, on_delete=models.CASCADE, related_name="status_changes"
+        Commitment,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("commitment"),
     )
     agreement = models.ForeignKey(
-        Agreement, null=True, blank=True, on_delete=models.CASCADE, related_name="status_changes"
+        Agreement,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("agreement"),
     )
     effective_on = models.DateField(
+        verbose_name=_("effective on"),
         null=True,
         blank=True,
         help_text=_("The date the new status took effect; blank when no source gives it."),
     )
     date_accuracy = models.CharField(
+        verbose_name=_("date accuracy"),
         max_length=20,
         choices=DateAccuracy.choices,
         default=DateAccuracy.EXACT,
@@ -64,23 +76,34 @@ class StatusChange(Translatable, models.Model):
             "“Unknown” when no source dates the step: the page then says when it was first reported."
         ),
     )
-    old_status = models.CharField(max_length=20, blank=True, help_text=_("Blank for the first record."))
-    new_status = models.CharField(max_length=20)
-    note = models.TextField()
-    note_ja = models.TextField("note (Japanese)", blank=True, help_text=TRANSLATION_HELP)
-    note_ru = models.TextField("note (Russian)", blank=True, help_text=TRANSLATION_HELP)
-    translated_fields = ("note",)
-    sources = models.ManyToManyField("Source", related_name="status_changes")
-    recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    old_status = models.CharField(
+        verbose_name=_("old status"), max_length=20, blank=True, help_text=_("Blank for the first record.")
     )
-    version = models.PositiveIntegerField(default=1, editable=False)  # its note can be corrected
+    new_status = models.CharField(verbose_name=_("new status"), max_length=20)
+    note = models.TextField(verbose_name=_("note"))
+    note_ja = models.TextField(_("note (Japanese)"), blank=True, help_text=TRANSLATION_HELP)
+    note_ru = models.TextField(_("note (Russian)"), blank=True, help_text=TRANSLATION_HELP)
+    translated_fields = ("note",)
+    sources = models.ManyToManyField("Source", related_name="status_changes", verbose_name=_("sources"))
+    recorded_at = models.DateTimeField(verbose_name=_("recorded at"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    version = models.PositiveIntegerField(
+        verbose_name=_("version"), default=1, editable=False
+    )  # its note can be corrected
 
     objects = StatusChangeQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
         ordering = [F("effective_on").asc(nulls_first=True), "recorded_at", "pk"]
         get_latest_by = ["recorded_at", "pk"]  # the step recorded last; its date may be unknown
         constraints = [

@@ -35,15 +35,17 @@ class Party(Translatable, models.Model):
 
     Kind = PartyKind
 
-    slug = models.SlugField(max_length=100, unique=True)
-    name = models.CharField(max_length=200)
-    name_ja = models.CharField("name (Japanese)", max_length=200, blank=True, help_text=TRANSLATION_HELP)
-    name_ru = models.CharField("name (Russian)", max_length=200, blank=True, help_text=TRANSLATION_HELP)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True, help_text=TRANSLATION_HELP)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True, help_text=TRANSLATION_HELP)
     translated_fields = ("name",)
-    short_name = models.CharField(max_length=40, blank=True, help_text=_("Acronym, e.g. JBIC."))
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    short_name = models.CharField(
+        verbose_name=_("short name"), max_length=40, blank=True, help_text=_("Acronym, e.g. JBIC.")
+    )
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=Kind.choices)
     iso_code = models.CharField(
-        "ISO 3166-1 code",
+        _("ISO 3166-1 code"),
         max_length=2,
         blank=True,
         help_text=_("Two capital letters; countries only."),
@@ -56,16 +58,18 @@ class Party(Translatable, models.Model):
         related_name="organizations",
         limit_choices_to={"kind": Kind.COUNTRY},
         help_text=_("For organizations: the country they are based in."),
+        verbose_name=_("based in"),
     )
-    description = models.TextField(blank=True)
-    sources = models.ManyToManyField("Source", blank=True, related_name="parties")
+    description = models.TextField(verbose_name=_("description"), blank=True)
+    sources = models.ManyToManyField("Source", blank=True, related_name="parties", verbose_name=_("sources"))
 
     objects = PartyQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
         ordering = ["name"]
-        verbose_name_plural = "parties"
         constraints = [
             choices_check("kind", PartyKind.choices, name="party_kind_valid"),
             models.CheckConstraint(
@@ -105,21 +109,26 @@ class Party(Translatable, models.Model):
 class Leader(models.Model):
     """A head of state or government who took part in a summit."""
 
-    slug = models.SlugField(max_length=100, unique=True)
-    name = models.CharField(max_length=200)
-    title = models.CharField(max_length=100, help_text=_("E.g. President, Prime Minister."))
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    title = models.CharField(
+        verbose_name=_("title"), max_length=100, help_text=_("E.g. President, Prime Minister.")
+    )
     country = models.ForeignKey(
         Party,
         on_delete=models.PROTECT,
         related_name="leaders",
         limit_choices_to={"kind": Party.Kind.COUNTRY},
+        verbose_name=_("country"),
     )
-    sources = models.ManyToManyField("Source", blank=True, related_name="leaders")
+    sources = models.ManyToManyField("Source", blank=True, related_name="leaders", verbose_name=_("sources"))
 
     objects = SlugQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("leader")
+        verbose_name_plural = _("leaders")
         ordering = ["country__name"]
 
     def __str__(self):
@@ -134,20 +143,26 @@ class Leader(models.Model):
 class Summit(models.Model):
     """A leaders' meeting of the dialogue: the Tokyo summit, and the next one once it is agreed."""
 
-    slug = models.SlugField(max_length=100, unique=True)
-    name = models.CharField(max_length=200)
-    number = models.PositiveSmallIntegerField(unique=True)
-    host = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="summits_hosted")
-    city = models.CharField(max_length=100, blank=True)
-    held_on = models.DateField(null=True, blank=True, help_text=_("Blank until the date is announced."))
-    description = models.TextField(blank=True)
-    leaders = models.ManyToManyField(Leader, blank=True, related_name="summits")
-    sources = models.ManyToManyField("Source", blank=True, related_name="summits")
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    number = models.PositiveSmallIntegerField(verbose_name=_("number"), unique=True)
+    host = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="summits_hosted", verbose_name=_("host")
+    )
+    city = models.CharField(verbose_name=_("city"), max_length=100, blank=True)
+    held_on = models.DateField(
+        verbose_name=_("held on"), null=True, blank=True, help_text=_("Blank until the date is announced.")
+    )
+    description = models.TextField(verbose_name=_("description"), blank=True)
+    leaders = models.ManyToManyField(Leader, blank=True, related_name="summits", verbose_name=_("leaders"))
+    sources = models.ManyToManyField("Source", blank=True, related_name="summits", verbose_name=_("sources"))
 
     objects = SlugQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("summit")
+        verbose_name_plural = _("summits")
         ordering = ["number"]
         constraints = [models.CheckConstraint(condition=Q(number__gte=1), name="summit_number_positive")]
 

@@ -20,13 +20,13 @@ class Source(models.Model):
 
     Kind = SourceKind
 
-    slug = models.SlugField(max_length=100, unique=True)
-    title = models.CharField(max_length=300)
-    publisher = models.CharField(max_length=200, blank=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS)
-    published_on = models.DateField(null=True, blank=True)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
+    title = models.CharField(verbose_name=_("title"), max_length=300)
+    publisher = models.CharField(verbose_name=_("publisher"), max_length=200, blank=True)
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=Kind.choices, default=Kind.NEWS)
+    published_on = models.DateField(verbose_name=_("published on"), null=True, blank=True)
     date_note = models.CharField(
-        "date as reported",
+        _("date as reported"),
         max_length=200,
         blank=True,
         help_text=_(
@@ -35,25 +35,32 @@ class Source(models.Model):
         ),
     )
     url = models.URLField(
-        "original address",
+        _("original address"),
         blank=True,
         help_text=_("Only an address the document itself gives or we verified."),
     )
-    note = models.TextField(help_text=_("For readers: what this source supports, in our own words."))
+    note = models.TextField(
+        verbose_name=_("note"), help_text=_("For readers: what this source supports, in our own words.")
+    )
     archived_as = models.CharField(
+        verbose_name=_("archived as"),
         max_length=200,
         blank=True,
         help_text=_("File of our archived copy under fixtures/ (for maintainers; not shown to readers)."),
     )
     archived_text = models.TextField(
-        blank=True, help_text=_("Our archived copy of the document, as we hold it; shown on its own page.")
+        verbose_name=_("archived text"),
+        blank=True,
+        help_text=_("Our archived copy of the document, as we hold it; shown on its own page."),
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(verbose_name=_("version"), default=1, editable=False)
 
     objects = SlugQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["-published_on", "title"]
         constraints = [choices_check("kind", SourceKind.choices, name="source_kind_valid")]
 

@@ -1,6 +1,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .base import TRANSLATION_HELP, SlugQuerySet, Translatable
@@ -9,19 +10,23 @@ from .base import TRANSLATION_HELP, SlugQuerySet, Translatable
 class PriorityArea(Translatable, models.Model):
     """One of the Tokyo Declaration's three priority areas of cooperation."""
 
-    slug = models.SlugField(max_length=100, unique=True)
-    name = models.CharField(max_length=100, unique=True)
-    name_ja = models.CharField("name (Japanese)", max_length=100, blank=True, help_text=TRANSLATION_HELP)
-    name_ru = models.CharField("name (Russian)", max_length=100, blank=True, help_text=TRANSLATION_HELP)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=100, blank=True, help_text=TRANSLATION_HELP)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True, help_text=TRANSLATION_HELP)
     translated_fields = ("name",)
-    order = models.PositiveSmallIntegerField(default=0)
-    description = models.TextField(blank=True)
-    sources = models.ManyToManyField("Source", blank=True, related_name="priority_areas")
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
+    description = models.TextField(verbose_name=_("description"), blank=True)
+    sources = models.ManyToManyField(
+        "Source", blank=True, related_name="priority_areas", verbose_name=_("sources")
+    )
 
     objects = SlugQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("priority area")
+        verbose_name_plural = _("priority areas")
         ordering = ["order", "name"]
 
     def __str__(self):
@@ -38,21 +43,26 @@ class Chapter(models.Model):
     """A chapter of the analytical report on the declaration (source 004). The report lists
     these titles for its own analysis; they are not proven to be the declaration's chapters."""
 
-    slug = models.SlugField(max_length=100, unique=True)
-    number = models.PositiveSmallIntegerField(unique=True)
-    title = models.CharField(max_length=200)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
+    number = models.PositiveSmallIntegerField(verbose_name=_("number"), unique=True)
+    title = models.CharField(verbose_name=_("title"), max_length=200)
     priority_area = models.ForeignKey(
-        PriorityArea, null=True, blank=True, on_delete=models.PROTECT, related_name="chapters"
+        PriorityArea,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="chapters",
+        verbose_name=_("priority area"),
     )
-    sources = models.ManyToManyField("Source", blank=True, related_name="chapters")
+    sources = models.ManyToManyField("Source", blank=True, related_name="chapters", verbose_name=_("sources"))
 
     objects = SlugQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("chapter of the analytical report")
+        verbose_name_plural = _("chapters of the analytical report")
         ordering = ["number"]
-        verbose_name = "chapter of the analytical report"
-        verbose_name_plural = "chapters of the analytical report"
 
     def __str__(self):
         return f"{self.number}. {self.title}"
@@ -64,17 +74,19 @@ class Chapter(models.Model):
 class Sector(Translatable, models.Model):
     """A field of cooperation that agreements are classified by (energy, health, …)."""
 
-    slug = models.SlugField(max_length=100, unique=True)
-    name = models.CharField(max_length=100, unique=True)
-    name_ja = models.CharField("name (Japanese)", max_length=100, blank=True, help_text=TRANSLATION_HELP)
-    name_ru = models.CharField("name (Russian)", max_length=100, blank=True, help_text=TRANSLATION_HELP)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=100, blank=True, help_text=TRANSLATION_HELP)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True, help_text=TRANSLATION_HELP)
     translated_fields = ("name",)
-    description = models.TextField(blank=True)
+    description = models.TextField(verbose_name=_("description"), blank=True)
 
     objects = SlugQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
         ordering = ["name"]
 
     def __str__(self):
