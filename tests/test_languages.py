@@ -64,7 +64,7 @@ def test_every_page_names_its_other_languages(client, summit_data):
     [
         ("en-gb", "¥3 trillion", "at least ¥2.21 trillion", "at least 73.6%"),
         ("ja", "3兆円", "少なくとも2.21兆円", "少なくとも73.6%"),
-        ("ru", "3\u00a0трлн иен", "не менее\u00a02,21\u00a0трлн иен", "не менее\u00a073,6\u00a0%"),
+        ("ru", "3\u00a0трлн иен", "не\u00a0менее\u00a02,21\u00a0трлн иен", "не\u00a0менее\u00a073,6\u00a0%"),
     ],
 )
 def test_the_targets_figures_read_in_each_language(client, summit_data, code, target, reported, share):
@@ -81,7 +81,7 @@ def test_lower_bounds_round_down_in_every_language():
     for code, expected in (
         ("en-gb", "at least ¥2.21 trillion"),
         ("ja", "少なくとも2.21兆円"),
-        ("ru", "не менее\u00a02,21\u00a0трлн иен"),
+        ("ru", "не\u00a0менее\u00a02,21\u00a0трлн иен"),
     ):
         with translation.override(code):
             assert qualified_yen(amount) == expected
@@ -210,3 +210,19 @@ def test_every_page_of_a_language_resolves_and_stays_in_it(client, summit_data, 
     for url in pages:
         body = responses[url].body.decode()
         assert f'<html lang="{code}">' in body, url
+
+
+def test_an_editor_translates_a_status_note_and_the_timeline_shows_it(editor_client, summit_data, client):
+    from django.urls import reverse
+
+    from tests.admin_forms import form_data
+
+    agreement = Agreement.objects.get(slug="uzbekistan-japan-summit-package")
+    change = agreement.status_changes.get()
+    url = reverse("admin:tracker_statuschange_change", args=[change.pk])
+    saved = editor_client.post(url, form_data(editor_client.get(url), note_ja="サミットの際に署名された。"))
+    assert saved.status_code == 302
+    html = client.get(f"/ja/agreements/{agreement.slug}/").content.decode()
+    assert "<p>サミットの際に署名された。</p>" in html
+    assert f'<span lang="en">{change.note}</span>' not in html
+    assert change.note in client.get(f"/agreements/{agreement.slug}/").content.decode()

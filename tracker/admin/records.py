@@ -389,6 +389,8 @@ class StatusChangeAdmin(VersionedAdmin):
         "old_status",
         "new_status",
         "note",
+        "note_ja",
+        "note_ru",
         "sources",
         "recorded_by",
         "recorded_at",
