@@ -54,6 +54,7 @@ def test_the_badge_draws_and_the_widget_can_be_framed_by_another_site(browser, s
     assert refused.count() == 0, "the target page must not render inside another site's frame"
     # The same check sees a page that does render (so it cannot pass by looking at nothing).
     assert page.frame_locator("#w").get_by_text("never added").count() == 1
+    page.wait_for_load_state("networkidle")  # no request left in flight for the live server
     context.close()
 
 
@@ -84,3 +85,6 @@ def test_after_an_edit_conflict_the_editor_sees_their_typing_and_the_other_chang
     bob.wait_for_url("**/admin/tracker/agreement/")
     agreement.refresh_from_db()
     assert agreement.description == "Bob's description."
+    for page in pages:
+        page.wait_for_load_state("networkidle")
+        page.close()
