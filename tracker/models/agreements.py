@@ -7,7 +7,6 @@ from simple_history.models import HistoricalRecords
 
 from .base import (
     STATUS_HELP,
-    TRANSLATION_HELP,
     VALUE_EXACTNESS,
     DateAccuracy,
     TrackedQuerySet,
@@ -74,14 +73,6 @@ class Agreement(Translatable, TrackedRecord):
     TargetLink = TargetLink
     PartOfBasis = PartOfBasis
 
-    slug = models.SlugField(verbose_name=_("slug"), max_length=120, unique=True)
-    title = models.CharField(verbose_name=_("title"), max_length=300)
-    description = models.TextField(verbose_name=_("description"))
-    title_ja = models.CharField(_("title (Japanese)"), max_length=300, blank=True, help_text=TRANSLATION_HELP)
-    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True, help_text=TRANSLATION_HELP)
-    description_ja = models.TextField(_("description (Japanese)"), blank=True, help_text=TRANSLATION_HELP)
-    description_ru = models.TextField(_("description (Russian)"), blank=True, help_text=TRANSLATION_HELP)
-    translated_fields = ("title", "description")
     instrument = models.CharField(verbose_name=_("instrument"), max_length=20, choices=Instrument.choices)
     signed_on = models.DateField(
         verbose_name=_("signed on"),

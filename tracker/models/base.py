@@ -62,9 +62,24 @@ class TrackedQuerySet(SlugQuerySet):
 STATUS_HELP = _("The latest status-history record; change it through a dated, sourced status change.")
 
 
+# The languages records can be translated into; English is the record itself and the fallback.
+TRANSLATED_LANGUAGES = ("ja", "ru")
+TRANSLATION_HELP = _("A faithful translation of the English text; blank shows the English, marked as such.")
+
+
 class TrackedRecord(models.Model):
-    """What commitments and agreements share: editors track them, review them and edit them
-    with stale-edit protection (`version`, claimed by tracker.services)."""
+    """What commitments and agreements share: a slug, a title and a description (each with its
+    translations), and editors track them, review them and edit them with stale-edit
+    protection (`version`, claimed by tracker.services)."""
+
+    slug = models.SlugField(verbose_name=_("slug"), max_length=120, unique=True)
+    title = models.CharField(verbose_name=_("title"), max_length=300)
+    description = models.TextField(verbose_name=_("description"))
+    title_ja = models.CharField(_("title (Japanese)"), max_length=300, blank=True, help_text=TRANSLATION_HELP)
+    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True, help_text=TRANSLATION_HELP)
+    description_ja = models.TextField(_("description (Japanese)"), blank=True, help_text=TRANSLATION_HELP)
+    description_ru = models.TextField(_("description (Russian)"), blank=True, help_text=TRANSLATION_HELP)
+    translated_fields = ("title", "description")
 
     is_synthetic = models.BooleanField(
         verbose_name=_("is synthetic"),
@@ -85,15 +100,9 @@ class TrackedRecord(models.Model):
         abstract = True
 
 
-# The languages records can be translated into; English is the record itself and the fallback.
-TRANSLATED_LANGUAGES = ("ja", "ru")
-TRANSLATION_HELP = _("A faithful translation of the English text; blank shows the English, marked as such.")
-
-
 class Translatable:
-    """Records whose texts editors may translate; each model lists them in `translated_fields`."""
-
-    translated_fields = ()
+    """Records whose texts editors may translate; each model lists them in `translated_fields`
+    (a tuple of field names, each with `_ja` and `_ru` fields beside it)."""
 
     def in_language(self, field, language):
         """(text, its language): the translation into `language` where an editor gave one, else the

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import STATUS_HELP, TRANSLATION_HELP, TrackedQuerySet, TrackedRecord, Translatable, choices_check
+from .base import STATUS_HELP, TrackedQuerySet, TrackedRecord, Translatable, choices_check
 
 
 class CommitmentOrigin(models.TextChoices):
@@ -36,14 +36,6 @@ class Commitment(Translatable, TrackedRecord):
 
     Status = CommitmentStatus
 
-    slug = models.SlugField(verbose_name=_("slug"), max_length=120, unique=True)
-    title = models.CharField(verbose_name=_("title"), max_length=300)
-    description = models.TextField(verbose_name=_("description"))
-    title_ja = models.CharField(_("title (Japanese)"), max_length=300, blank=True, help_text=TRANSLATION_HELP)
-    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True, help_text=TRANSLATION_HELP)
-    description_ja = models.TextField(_("description (Japanese)"), blank=True, help_text=TRANSLATION_HELP)
-    description_ru = models.TextField(_("description (Russian)"), blank=True, help_text=TRANSLATION_HELP)
-    translated_fields = ("title", "description")
     origin = models.CharField(verbose_name=_("origin"), max_length=20, choices=Origin.choices)
     proposed_by = models.ForeignKey(
         "Leader",
