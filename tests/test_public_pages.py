@@ -354,9 +354,18 @@ def test_sitemap_lists_resolvable_pages(client, summit_data):
         urlsplit(loc.text).path for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
     ]
     assert "/agreements/smartmining-plus/" in locations and "/countries/japan/" in locations
-    assert len(locations) == 11 + 53 + 11 + 15 + 3 + 22 + 5
-    for path in locations[:40]:
+    assert "/ja/agreements/smartmining-plus/" in locations and "/ru/countries/japan/" in locations
+    assert len(locations) == 3 * (11 + 53 + 11 + 15 + 3 + 22 + 5)  # each page in three languages
+    for path in locations[::10]:
         assert client.get(path).status_code == 200, path
+    alternates = root.findall(".//{http://www.w3.org/1999/xhtml}link")
+    assert {link.get("hreflang") for link in alternates} == {"en-gb", "ja", "ru", "x-default"}
+
+
+def test_the_sitemap_follows_the_data(client, summit_data):
+    client.get("/sitemap.xml")
+    make_agreement(slug="added-after-the-first-sitemap", title="Added later")
+    assert "/added-after-the-first-sitemap/" in client.get("/sitemap.xml").content.decode()
 
 
 def test_robots_and_favicon(client, db):

@@ -84,8 +84,9 @@ PAGES = [
     # commitments and agreements by country and status; the countries; their leaders; Japan's
     # agreements (every scorecard is built, and Japan's yen is summed from its agreements).
     ("/embed/countries/kazakhstan.svg", 8),
-    # per section (commitments, agreements, parties, areas, sectors, sources): count and page.
-    ("/sitemap.xml", 12),
+    # per section (commitments, agreements, parties, areas, sectors, sources): its records, once
+    # for the three languages.
+    ("/sitemap.xml", 6),
     ("/robots.txt", 0),
 ]
 

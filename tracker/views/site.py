@@ -25,7 +25,15 @@ STATIC_PAGES = [
 ]
 
 
-class StaticPagesSitemap(Sitemap):
+class LanguagesSitemap(Sitemap):
+    """Every page in each language, each entry naming its other languages (hreflang)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class StaticPagesSitemap(LanguagesSitemap):
     def items(self):
         return STATIC_PAGES
 
@@ -33,12 +41,13 @@ class StaticPagesSitemap(Sitemap):
         return reverse(name)
 
 
-class RecordSitemap(Sitemap):
+class RecordSitemap(LanguagesSitemap):
     def __init__(self, queryset):
         self.queryset = queryset
 
     def items(self):
-        return self.queryset
+        # A fresh queryset each time: the module's own would keep its first results for good.
+        return self.queryset.all()
 
 
 SITEMAPS = {
