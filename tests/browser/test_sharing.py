@@ -88,3 +88,20 @@ def test_after_an_edit_conflict_the_editor_sees_their_typing_and_the_other_chang
     for page in pages:
         page.wait_for_load_state("networkidle")
         page.close()
+
+
+def test_the_editors_lists_fit_a_1280_pixel_screen(browser, site, make_staff):
+    make_staff("lists", "Editor")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site + "/admin/login/")
+    page.fill("#id_username", "lists")
+    page.fill("#id_password", EDITOR_PASSWORD)
+    page.click("input[type=submit]")
+    for path in ("/admin/tracker/commitment/", "/admin/tracker/agreement/", "/ru/admin/tracker/agreement/"):
+        page.goto(site + path)
+        table, area = page.evaluate(
+            "[document.querySelector('#result_list').getBoundingClientRect().width,"
+            " document.querySelector('#changelist .results').clientWidth]"
+        )
+        assert table <= area, f"{path}: the list is {table - area:.0f} px wider than its area"
+    page.close()
