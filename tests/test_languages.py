@@ -164,14 +164,6 @@ def test_the_error_page_speaks_the_language_of_its_address(client, db):
     assert "ページが見つかりません" in html
 
 
-@pytest.fixture(scope="module")
-def fresh_catalogues(tmp_path_factory):
-    """The catalogues as makemessages would write them from today's code, into a copy."""
-    copy = tmp_path_factory.mktemp("locale")
-    shutil.copytree(ROOT / "locale", copy, dirs_exist_ok=True)
-    return copy
-
-
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_every_message_is_translated_and_the_catalogue_is_in_step_with_the_code(code, tmp_path, settings):
     committed = polib.pofile(str(ROOT / "locale" / code / "LC_MESSAGES" / "django.po"))

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -112,6 +113,10 @@ class Translatable:
             if translated:
                 return translated, language
         return getattr(self, field), "en"
+
+    def localized(self, field):
+        """The text of `field` in the active language, or its English."""
+        return self.in_language(field, get_language())[0]
 
     def is_translated(self, language):
         return all(

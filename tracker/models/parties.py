@@ -1,7 +1,6 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -88,7 +87,7 @@ class Party(Translatable, models.Model):
         indexes = [models.Index(fields=["kind", "name"], name="party_kind_name_idx")]
 
     def __str__(self):
-        return self.in_language("name", get_language())[0]
+        return self.localized("name")
 
     def get_absolute_url(self):
         name = "tracker:country_detail" if self.is_country else "tracker:organization_detail"

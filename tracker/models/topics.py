@@ -1,6 +1,5 @@
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -30,7 +29,7 @@ class PriorityArea(Translatable, models.Model):
         ordering = ["order", "name"]
 
     def __str__(self):
-        return self.in_language("name", get_language())[0]
+        return self.localized("name")
 
     def get_absolute_url(self):
         return reverse("tracker:area_detail", args=[self.slug])
@@ -90,7 +89,7 @@ class Sector(Translatable, models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.in_language("name", get_language())[0]
+        return self.localized("name")
 
     def get_absolute_url(self):
         return reverse("tracker:sector_detail", args=[self.slug])

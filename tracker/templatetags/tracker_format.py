@@ -62,14 +62,15 @@ def yen_text(figure, word=""):
     return f"¥{figure} {word}" if word else f"¥{figure}"
 
 
+def unit_space():
+    """What joins a figure to its unit: Russian keeps them on one line."""
+    return NBSP if language() == "ru" else " "
+
+
 def _short(value, exactness):
     figure, word = scaled(value, exactness)
-    joint = {"ja": "", "ru": NBSP}.get(language(), " ")
+    joint = "" if language() == "ja" else unit_space()
     return f"{figure}{joint}{word}" if word else figure
-
-
-def _qualified(text, exactness):
-    return qualified(text, exactness)
 
 
 @register.filter
@@ -94,14 +95,14 @@ def money(value, currency):
         return "—"
     amount = Decimal(value)
     places = 0 if amount == amount.to_integral_value() else 2
-    return f"{number(amount, places)}{' ' if language() != 'ru' else NBSP}{currency}"
+    return f"{number(amount, places)}{unit_space()}{currency}"
 
 
 @register.filter
 def money_short(value, currency):
     if value is None:
         return "—"
-    return f"{_short(value, Exactness.EXACT)}{' ' if language() != 'ru' else NBSP}{currency}"
+    return f"{_short(value, Exactness.EXACT)}{unit_space()}{currency}"
 
 
 @register.filter
@@ -118,7 +119,7 @@ def qualified_yen(amount):
     """An Amount as words: “at least ¥2.21 trillion”."""
     if amount is None:
         return "—"
-    return _qualified(yen_short(amount.yen, amount.exactness), amount.exactness)
+    return qualified(yen_short(amount.yen, amount.exactness), amount.exactness)
 
 
 @register.filter
@@ -126,7 +127,7 @@ def qualified_yen_full(amount):
     """An Amount to the yen: “at least ¥2,210,526,304,000”."""
     if amount is None:
         return "—"
-    return _qualified(yen(amount.yen, amount.exactness), amount.exactness)
+    return qualified(yen(amount.yen, amount.exactness), amount.exactness)
 
 
 @register.filter
@@ -134,7 +135,7 @@ def qualified_share(amount, whole):
     """An Amount as a share of `whole`: “at least 73.6%”."""
     if amount is None or not whole:
         return "—"
-    return _qualified(percent(amount.yen / Decimal(whole), amount.exactness), amount.exactness)
+    return qualified(percent(amount.yen / Decimal(whole), amount.exactness), amount.exactness)
 
 
 @register.simple_tag
@@ -142,7 +143,7 @@ def qualified_money(amount, currency, exactness):
     """A value in its own currency with its qualifier: “at least 11,000,000,000 USD”."""
     if amount is None:
         return "—"
-    return _qualified(money(amount, currency), exactness)
+    return qualified(money(amount, currency), exactness)
 
 
 @register.simple_tag
@@ -150,7 +151,7 @@ def qualified_value_yen(value, exactness):
     """A single agreement's yen figure with its qualifier."""
     if value is None:
         return "—"
-    return _qualified(yen(value, exactness), exactness)
+    return qualified(yen(value, exactness), exactness)
 
 
 @register.simple_tag
@@ -230,9 +231,6 @@ def block_text(context, name):
     return " ".join(unescape(strip_tags(block.nodelist.render(context))).split())
 
 
-LANGUAGE_NAMES = {"en": "English", "ja": "日本語", "ru": "Русский"}
-
-
 @register.simple_tag
 def text(record, field, linebreaks=False, plain=False):
     """A record's text in the page's language where an editor translated it; else its English,
@@ -244,9 +242,7 @@ def text(record, field, linebreaks=False, plain=False):
     else:  # a plain row of the target's arithmetic: its English text
         value, written_in = getattr(record, field), "en"
     body = linebreaksbr(value) if linebreaks else value
-    if plain or written_in == page or page == "en":
-        return body
-    return format_html('<span lang="en">{}</span>', body)
+    return body if plain or written_in == page else english(body)
 
 
 @register.inclusion_tag("includes/translation_note.html")

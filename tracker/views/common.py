@@ -86,8 +86,10 @@ def current_progress():
     return freshness.kept("progress", compute, on_date, settings.SHOW_SYNTHETIC_RECORDS)
 
 
-def recent_changes(limit):
-    return StatusChange.objects.public().latest_first().select_related("commitment", "agreement")[:limit]
+def recent_changes(limit, changes=None):
+    """The latest `limit` steps, newest first, of `changes` (all public steps by default)."""
+    changes = StatusChange.objects.public() if changes is None else changes
+    return changes.latest_first().select_related("commitment", "agreement")[:limit]
 
 
 def last_updated():

@@ -14,6 +14,7 @@ from .common import (
     current_progress,
     every_status,
     follows_renamed_slugs,
+    recent_changes,
     status_counts,
 )
 
@@ -148,12 +149,7 @@ def country_detail(request, slug):
         commitment_total=sum(group["total"] for group in groups),
         commitments_listed=sum(len(group["commitments"]) for group in groups),
     )
-    context["changes"] = (
-        StatusChange.objects.public()
-        .involving(country)
-        .latest_first()
-        .select_related("commitment", "agreement")[:COUNTRY_CHANGES]
-    )
+    context["changes"] = recent_changes(COUNTRY_CHANGES, StatusChange.objects.public().involving(country))
     return render(request, "tracker/country_detail.html", {"country": country, **context})
 
 

@@ -5,8 +5,8 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..charts import bars, target_segments
 from ..models import (
@@ -33,6 +33,7 @@ from .common import (
 )
 
 COUNTED_SHOWN = 50
+FEED_ITEMS = 50
 EXAMPLES_PER_REASON = 10
 
 
@@ -149,16 +150,14 @@ class StatusChangeFeed(Feed):
         return reverse("tracker:change_list")
 
     def items(self):
-        return recent_changes(50)
+        return recent_changes(FEED_ITEMS)
 
     def item_title(self, change):
         old = f"{change.old_status_label} → " if change.old_status else ""
-        title, _language = change.subject.in_language("title", get_language())
-        return f"{title}: {old}{change.new_status_label}"
+        return f"{change.subject.localized('title')}: {old}{change.new_status_label}"
 
     def item_description(self, change):
-        note, _language = change.in_language("note", get_language())
-        return f"{effective_line(change)}. {note}"
+        return f"{effective_line(change)}. {change.localized('note')}"
 
     def item_link(self, change):
         return f"{change.subject.get_absolute_url()}#change-{change.uid}"
@@ -182,25 +181,20 @@ class CountryChangeFeed(StatusChangeFeed):
         return get_object_or_404(Party.objects.countries(), slug=slug)
 
     def title(self, country):
-        name, _language = country.in_language("name", get_language())
-        return _("CA+JAD Tokyo summit tracker: status changes for %(name)s") % {"name": name}
+        return _("CA+JAD Tokyo summit tracker: status changes for %(name)s") % {
+            "name": country.localized("name")
+        }
 
     def subtitle(self, country):
-        name, _language = country.in_language("name", get_language())
         return _("Dated, sourced changes in the status of the commitments and agreements of %(name)s.") % {
-            "name": name
+            "name": country.localized("name")
         }
 
     def link(self, country):
         return country.get_absolute_url()
 
     def items(self, country):
-        return (
-            StatusChange.objects.public()
-            .involving(country)
-            .latest_first()
-            .select_related("commitment", "agreement")[:50]
-        )
+        return recent_changes(FEED_ITEMS, StatusChange.objects.public().involving(country))
 
 
 class RecordChangeFeed(StatusChangeFeed):
@@ -212,18 +206,18 @@ class RecordChangeFeed(StatusChangeFeed):
         return get_object_or_404(self.model.objects.public(), slug=slug)
 
     def title(self, record):
-        title, _language = record.in_language("title", get_language())
-        return _("CA+JAD Tokyo summit tracker: %(title)s") % {"title": title}
+        return _("CA+JAD Tokyo summit tracker: %(title)s") % {"title": record.localized("title")}
 
     def subtitle(self, record):
-        title, _language = record.in_language("title", get_language())
-        return _("Dated, sourced changes in the status of “%(title)s”.") % {"title": title}
+        return _("Dated, sourced changes in the status of “%(title)s”.") % {
+            "title": record.localized("title")
+        }
 
     def link(self, record):
         return record.get_absolute_url()
 
     def items(self, record):
-        return record.status_changes.latest_first().select_related("commitment", "agreement")[:50]
+        return recent_changes(FEED_ITEMS, record.status_changes.all())
 
 
 class CommitmentChangeFeed(RecordChangeFeed):

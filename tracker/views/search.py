@@ -1,5 +1,6 @@
 """The site-wide search: commitments, agreements, countries and organizations, and sources, by
-whole words, each group with its count and a link to the full filtered list where there is one."""
+the lists' word rule (tracker.filters.word_match), each group with its count and a link to the
+full filtered list where there is one."""
 
 from django import forms
 from django.shortcuts import render
