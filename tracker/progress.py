@@ -21,6 +21,7 @@ The rules (also on the target page and in the README's methodology section):
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -207,6 +208,12 @@ class TargetProgress:
     @property
     def reported_share(self):
         return self.reported.yen / self.target.amount
+
+    @cached_property
+    def tied_by_a_source(self):
+        """How many agreements a source ties to the Initiative, counted or not (one without a value
+        is tied, yet excluded): pages say that no agreement is confirmed only when none is."""
+        return sum(1 for item in self.by_agreement.values() if item.agreement.target_link == STATED)
 
     @property
     def share_of_window_elapsed(self):

@@ -52,7 +52,7 @@ class AgreementCountryFilter(admin.SimpleListFilter):
 
 
 class AgreementAreaFilter(admin.SimpleListFilter):
-    title = gettext_lazy("priority area (of the commitments served)")
+    title = gettext_lazy("priority area (of the linked commitments)")
     parameter_name = "area"
 
     def lookups(self, request, model_admin):

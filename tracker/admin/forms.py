@@ -17,6 +17,7 @@ from ..models import DateAccuracy, Source
 from ..services import (
     changes_since,
     current_version,
+    commitment_link_problems,
     needs_status_record,
     status_change_problems,
     target_link_problems,
@@ -225,6 +226,22 @@ class TrackedRecordForm(VersionedForm):
             )
             for field, message in problems.items():
                 self.add_error(field, message)
+        return cleaned
+
+
+class AgreementCommitmentForm(forms.ModelForm):
+    """A link to a commitment, checked by the same rule as the fixture's links."""
+
+    def clean(self):
+        cleaned = super().clean()
+        problems = commitment_link_problems(
+            commitment=cleaned.get("commitment"),
+            basis=cleaned.get("basis"),
+            note=cleaned.get("note"),
+            sources=cleaned.get("sources"),
+        )
+        for field, message in problems.items():
+            self.add_error(field, message)
         return cleaned
 
 

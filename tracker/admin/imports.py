@@ -16,7 +16,7 @@ from import_export.forms import ImportForm
 from import_export.tmp_storages import BaseStorage
 from import_export.widgets import DateWidget, DecimalWidget, ForeignKeyWidget, ManyToManyWidget
 
-from ..models import Agreement, AgreementParty, Commitment, DateAccuracy, Party, Sector, Source
+from ..models import Agreement, AgreementParty, DateAccuracy, Party, Sector, Source
 from ..services import change_status, claim_version, status_change_problems, target_link_problems
 from ..spreadsheet import csv_cell
 
@@ -90,11 +90,9 @@ class AgreementResource(resources.ModelResource):
     sectors = fields.Field(
         attribute="sectors", column_name="sectors", widget=ManyToManyWidget(Sector, SEPARATOR, "slug")
     )
-    commitments = fields.Field(
-        attribute="commitments",
-        column_name="commitments",
-        widget=ManyToManyWidget(Commitment, SEPARATOR, "slug"),
-    )
+    # Export only: a link to a commitment is a claim with its own basis, note and sources, which
+    # one cell cannot carry; editors add it on the agreement's admin page.
+    commitments = fields.Field(column_name="commitments", readonly=True)
     sources = fields.Field(
         attribute="sources", column_name="sources", widget=ManyToManyWidget(Source, SEPARATOR, "slug")
     )
@@ -144,6 +142,10 @@ class AgreementResource(resources.ModelResource):
         value = super().export_field(field, instance, **kwargs)
         return csv_cell(value) if isinstance(value, str) else value
 
+    def dehydrate_commitments(self, agreement):
+        links = agreement.commitment_links.select_related("commitment").order_by("commitment__slug")
+        return f"{SEPARATOR} ".join(f"{link.commitment.slug}{ROLE_SEPARATOR}{link.basis}" for link in links)
+
     def dehydrate_parties(self, agreement):
         roles = agreement.party_roles.select_related("party").order_by("party__slug", "role")
         return f"{SEPARATOR} ".join(f"{role.party.slug}{ROLE_SEPARATOR}{role.role}" for role in roles)
@@ -188,7 +190,6 @@ def row_problems(row):
     problems = {}
     for column, model in (
         ("sectors", Sector),
-        ("commitments", Commitment),
         ("sources", Source),
         ("target_link_sources", Source),
     ):
@@ -369,7 +370,13 @@ def import_columns():
         "is_aggregate": (_("1 for a package other agreements may be part of, else 0."), None),
         "part_of": (_("The slug of the package it belongs to, if a source says so."), None),
         "sectors": (_("Sector slugs separated by “;” (listed below)."), None),
-        "commitments": (_("Slugs of the commitments it serves, separated by “;”."), None),
+        "commitments": (
+            _(
+                "Read only: written by the export as slug:basis, ignored on import. A link to a "
+                "commitment is added on the agreement's admin page, with its basis and source."
+            ),
+            None,
+        ),
         "sources": (
             _("Required. Slugs of its sources, separated by “;”, not an opinion piece alone (listed below)."),
             None,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from import_export.admin import ImportExportMixin
 
-from ..models import Agreement, AgreementParty, Commitment, Party, Sector, Source, StatusChange
+from ..models import Agreement, AgreementCommitment, AgreementParty, Commitment, Party, Sector, Source, StatusChange
 from ..models.currencies import ISO_4217
 from ..services import StaleEdit, change_status_of_many, mark_reviewed, save_record
 from ..templatetags.tracker_format import qualified_money
@@ -21,6 +21,7 @@ from .base import VersionedAdmin
 from .filters import AgreementAreaFilter, AgreementCountryFilter, NeedsAttentionFilter
 from .forms import (
     STATUS_FIELDS,
+    AgreementCommitmentForm,
     BulkStatusForm,
     ReviewForm,
     TrackedRecordForm,
@@ -260,6 +261,15 @@ class AgreementPartyInline(admin.TabularInline):
     extra = 1
 
 
+class AgreementCommitmentInline(admin.TabularInline):
+    """A link to a commitment is a claim: stated with its source, or our inference with the reason."""
+
+    model = AgreementCommitment
+    form = AgreementCommitmentForm
+    autocomplete_fields = ["commitment", "sources"]
+    extra = 0
+
+
 @admin.register(Agreement)
 class AgreementAdmin(ImportExportMixin, TrackedRecordAdmin):
     resource_classes = [AgreementResource]
@@ -278,11 +288,11 @@ class AgreementAdmin(ImportExportMixin, TrackedRecordAdmin):
         "is_synthetic",
     ]
     search_fields = ["title", "description", "slug", "parties__name"]
-    autocomplete_fields = ["part_of", "sectors", "commitments", "sources", "target_link_sources"]
+    autocomplete_fields = ["part_of", "sectors", "sources", "target_link_sources"]
     date_hierarchy = "signed_on"
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["last_reviewed_on"]
-    inlines = [AgreementPartyInline, StatusChangeInline]
+    inlines = [AgreementPartyInline, AgreementCommitmentInline, StatusChangeInline]
 
     def get_urls(self):
         pages = [

@@ -1,7 +1,7 @@
-from .agreements import Agreement, AgreementParty
-from .base import DateAccuracy, Exactness
+from .agreements import Agreement, AgreementCommitment, AgreementParty
+from .base import ClaimBasis, DateAccuracy, Exactness
 from .commitments import Commitment
-from .dialogue import Mechanism
+from .dialogue import Mechanism, Statement
 from .figures import ExchangeRate, ReportedFigure, Target
 from .history import StatusChange
 from .parties import Leader, Party, Summit
@@ -11,8 +11,10 @@ from .version import DataVersion
 
 __all__ = [
     "Agreement",
+    "AgreementCommitment",
     "AgreementParty",
     "Chapter",
+    "ClaimBasis",
     "Commitment",
     "DataVersion",
     "DateAccuracy",
@@ -25,6 +27,7 @@ __all__ = [
     "ReportedFigure",
     "Sector",
     "Source",
+    "Statement",
     "StatusChange",
     "Summit",
     "Target",

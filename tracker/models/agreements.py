@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from .base import (
     STATUS_HELP,
     VALUE_EXACTNESS,
+    ClaimBasis,
     DateAccuracy,
     TrackedQuerySet,
     TrackedRecord,
@@ -60,9 +61,7 @@ class TargetLink(models.TextChoices):
     NOT_PART = "not_part", _("Not part of the Initiative")
 
 
-class PartOfBasis(models.TextChoices):
-    STATED = "stated", _("Stated by a source")
-    INFERRED = "inferred", _("Our inference")
+PartOfBasis = ClaimBasis
 
 
 class Agreement(Translatable, TrackedRecord):
@@ -187,6 +186,15 @@ class Agreement(Translatable, TrackedRecord):
     part_of_note = models.CharField(
         verbose_name=_("part of note"), max_length=300, blank=True, help_text=_("Why, in a sentence.")
     )
+    composition_note = models.TextField(
+        _("how the record joins its sources"),
+        blank=True,
+        help_text=_(
+            "Where this record joins reports that do not say they describe the same documents, or "
+            "rests on one source for what others report only in general: what each source says, and "
+            "that the joining is our inference. Shown to readers as our inference."
+        ),
+    )
     parties = models.ManyToManyField(
         "Party", through="AgreementParty", related_name="agreements", verbose_name=_("parties")
     )
@@ -194,14 +202,18 @@ class Agreement(Translatable, TrackedRecord):
         "Sector", blank=True, related_name="agreements", verbose_name=_("sectors")
     )
     commitments = models.ManyToManyField(
-        "Commitment", blank=True, related_name="agreements", verbose_name=_("commitments")
+        "Commitment",
+        through="AgreementCommitment",
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("commitments"),
     )
     sources = models.ManyToManyField("Source", related_name="agreements", verbose_name=_("sources"))
 
     objects = AgreementQuerySet.as_manager()
     # The yen figure is derived from audited fields; auditing it again would only repeat them.
     history = HistoricalRecords(
-        m2m_fields=[sectors, commitments, sources, target_link_sources],
+        m2m_fields=[sectors, sources, target_link_sources],
         excluded_fields=["yen_value", "yen_rate"],
     )
 
@@ -361,3 +373,67 @@ class AgreementParty(models.Model):
         return (self.agreement.slug, self.party.slug, self.role)
 
     natural_key.dependencies = ["tracker.agreement", "tracker.party"]
+
+
+class AgreementCommitmentQuerySet(models.QuerySet):
+    def get_by_natural_key(self, agreement_slug, commitment_slug):
+        return self.get(agreement__slug=agreement_slug, commitment__slug=commitment_slug)
+
+    def public(self):
+        return self.filter(agreement__in=Agreement.objects.public(), commitment__is_synthetic=False)
+
+
+class AgreementCommitment(models.Model):
+    """That an agreement carries out a commitment: a claim like any other, either stated by a
+    source (cited) or our inference (with the reason). An agreement's tie to the Tokyo
+    Initiative's target is not one of these: it is the agreement's own target-link field."""
+
+    Basis = ClaimBasis
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="commitment_links", verbose_name=_("agreement")
+    )
+    commitment = models.ForeignKey(
+        "Commitment",
+        on_delete=models.CASCADE,
+        related_name="agreement_links",
+        verbose_name=_("commitment"),
+    )
+    basis = models.CharField(_("basis"), max_length=20, choices=ClaimBasis.choices)
+    note = models.CharField(
+        _("note"),
+        max_length=500,
+        help_text=_("What the source says that links them, or why we infer the link."),
+    )
+    sources = models.ManyToManyField(
+        "Source",
+        blank=True,
+        related_name="commitment_links",
+        verbose_name=_("sources"),
+        help_text=_("Required when a source states the link."),
+    )
+
+    objects = AgreementCommitmentQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta:
+        verbose_name = _("link to a commitment")
+        verbose_name_plural = _("links to commitments")
+        ordering = ["agreement", "commitment__title"]
+        constraints = [
+            choices_check("basis", ClaimBasis.choices, name="agreement_commitment_basis_valid"),
+            models.UniqueConstraint(fields=["agreement", "commitment"], name="agreement_commitment_unique"),
+            models.CheckConstraint(condition=~Q(note=""), name="agreement_commitment_note_given"),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement} → {self.commitment} ({self.get_basis_display()})"
+
+    def natural_key(self):
+        return (self.agreement.slug, self.commitment.slug)
+
+    natural_key.dependencies = ["tracker.agreement", "tracker.commitment"]
+
+    @property
+    def is_inferred(self):
+        return self.basis == ClaimBasis.INFERRED

@@ -27,6 +27,10 @@ class Exactness(models.TextChoices):
     LOWER_BOUND = "lower_bound", _("At least (lower bound)")
     UPPER_BOUND = "upper_bound", _("At most (upper bound)")
     RANGE = "range", _("Range")
+    APPROXIMATE_RANGE = "approximate_range", _("About, a range")
+
+
+RANGES = (Exactness.RANGE, Exactness.APPROXIMATE_RANGE)
 
 
 # An agreement's value is a single figure: exact, approximate or a lower bound.
@@ -35,6 +39,23 @@ VALUE_EXACTNESS = [
     for value, label in Exactness.choices
     if value in {Exactness.EXACT, Exactness.APPROXIMATE, Exactness.LOWER_BOUND}
 ]
+
+
+class ClaimBasis(models.TextChoices):
+    """Whether a link between two records is a source's statement or our own inference."""
+
+    STATED = "stated", _("Stated by a source")
+    INFERRED = "inferred", _("Our inference")
+
+
+def basis_check(link_field, basis_field, *, name):
+    """A basis is given exactly when the link is made."""
+    linked = models.Q(**{f"{link_field}__isnull": False})
+    return models.CheckConstraint(
+        condition=(~linked & models.Q(**{basis_field: ""}))
+        | (linked & models.Q(**{f"{basis_field}__in": ClaimBasis.values})),
+        name=name,
+    )
 
 
 class DateAccuracy(models.TextChoices):

@@ -4,7 +4,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import STATUS_HELP, TrackedQuerySet, TrackedRecord, Translatable, choices_check
+from .base import (
+    STATUS_HELP,
+    ClaimBasis,
+    TrackedQuerySet,
+    TrackedRecord,
+    Translatable,
+    basis_check,
+    choices_check,
+)
 
 
 class CommitmentOrigin(models.TextChoices):
@@ -16,6 +24,11 @@ class CommitmentOrigin(models.TextChoices):
     LEADERS_AGREED = "summit_outcome", _("Agreed by the leaders at the summit")
     CENTRAL_ASIAN_LEADERS = "ca_leaders", _("Affirmed by the Central Asian leaders")
     LEADER_PROPOSAL = "leader_proposal", _("Leader's proposal")
+    # What a leader stressed or said he was interested in, without proposing anything.
+    LEADER_REMARK = "leader_remark", _("Raised by a leader (not worded as a proposal)")
+
+
+BY_A_LEADER = [CommitmentOrigin.LEADER_PROPOSAL, CommitmentOrigin.LEADER_REMARK]
 
 
 class CommitmentStatus(models.TextChoices):
@@ -43,7 +56,7 @@ class Commitment(Translatable, TrackedRecord):
         blank=True,
         on_delete=models.PROTECT,
         related_name="proposals",
-        help_text=_("Required for a leader's proposal, and only then."),
+        help_text=_("Required for what a leader proposed or raised, and only then."),
         verbose_name=_("proposed by"),
     )
     priority_area = models.ForeignKey(
@@ -53,6 +66,19 @@ class Commitment(Translatable, TrackedRecord):
         on_delete=models.PROTECT,
         related_name="commitments",
         verbose_name=_("priority area"),
+    )
+    priority_area_basis = models.CharField(
+        _("basis of the priority area"),
+        max_length=20,
+        choices=ClaimBasis.choices,
+        blank=True,
+        help_text=_("Whether a source places it in this area, or the classification is ours."),
+    )
+    priority_area_note = models.CharField(
+        _("note on the priority area"),
+        max_length=300,
+        blank=True,
+        help_text=_("The source's words that place it there, or why we classify it so."),
     )
     chapter = models.ForeignKey(
         "Chapter",
@@ -69,11 +95,11 @@ class Commitment(Translatable, TrackedRecord):
         blank=True,
         on_delete=models.PROTECT,
         related_name="echoes",
-        verbose_name=_("same pledge as"),
+        verbose_name=_("same subject as (our reading)"),
         help_text=_(
-            "The main record of a pledge also made elsewhere (e.g. in the declaration and the "
-            "Initiative). Link every other record of it here, so a reader sees one pledge with several "
-            "origins."
+            "The main record of a subject that also appears elsewhere (e.g. in the declaration and the "
+            "Initiative). No source says two records are one pledge: readers see this link as our "
+            "reading."
         ),
     )
     countries = models.ManyToManyField(
@@ -121,10 +147,11 @@ class Commitment(Translatable, TrackedRecord):
                 name="commitment_progress_0_100",
             ),
             models.CheckConstraint(
-                condition=(Q(origin="leader_proposal") & Q(proposed_by__isnull=False))
-                | (~Q(origin="leader_proposal") & Q(proposed_by__isnull=True)),
-                name="commitment_proposer_iff_proposal",
+                condition=(Q(origin__in=BY_A_LEADER) & Q(proposed_by__isnull=False))
+                | (~Q(origin__in=BY_A_LEADER) & Q(proposed_by__isnull=True)),
+                name="commitment_leader_iff_by_a_leader",
             ),
+            basis_check("priority_area", "priority_area_basis", name="commitment_area_has_basis"),
             models.CheckConstraint(
                 condition=~Q(status="not_achieved") | Q(target_date__isnull=False),
                 name="commitment_not_achieved_needs_target_date",
@@ -144,3 +171,7 @@ class Commitment(Translatable, TrackedRecord):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def area_is_ours(self):
+        return self.priority_area_basis == ClaimBasis.INFERRED

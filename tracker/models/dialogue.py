@@ -46,3 +46,39 @@ class Mechanism(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class StatementSubject(models.TextChoices):
+    SUMMIT = "summit", _("The summit")
+    DECLARATION = "declaration", _("The Tokyo Declaration")
+    INITIATIVE = "initiative", _("The Tokyo Initiative and its target")
+    DOCUMENTS = "documents", _("The documents signed alongside")
+
+
+class Statement(models.Model):
+    """What a source says about the summit and its documents: how its participants received
+    them, how the source describes them. In our own words, with the source's own where a word
+    matters; a characterisation is the source's, never ours."""
+
+    Subject = StatementSubject
+
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
+    subject = models.CharField(verbose_name=_("subject"), max_length=20, choices=Subject.choices)
+    text = models.TextField(verbose_name=_("text"), help_text=_("In our own words, saying no more than the source."))
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
+    sources = models.ManyToManyField("Source", related_name="statements", verbose_name=_("sources"))
+
+    objects = SlugQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta:
+        verbose_name = _("statement in the sources")
+        verbose_name_plural = _("statements in the sources")
+        ordering = ["subject", "order", "slug"]
+        constraints = [choices_check("subject", StatementSubject.choices, name="statement_subject_valid")]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def natural_key(self):
+        return (self.slug,)

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import Exactness, SlugQuerySet, choices_check
+from .base import RANGES, Exactness, SlugQuerySet, choices_check
 from .currencies import validate_currency
 
 
@@ -20,6 +20,18 @@ class Target(models.Model):
     starts_on = models.DateField(verbose_name=_("starts on"))
     duration_years = models.PositiveSmallIntegerField(verbose_name=_("duration years"))
     description = models.TextField(verbose_name=_("description"), blank=True)
+    commitment = models.OneToOneField(
+        "Commitment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="measured_target",
+        verbose_name=_("commitment record"),
+        help_text=_(
+            "The commitment record of this target. Agreements are tied to the target by their own "
+            "“tie to the target” field, never by a link to this commitment."
+        ),
+    )
     sources = models.ManyToManyField("Source", related_name="targets", verbose_name=_("sources"))
 
     objects = SlugQuerySet.as_manager()
@@ -47,6 +59,11 @@ class Target(models.Model):
         return datetime.date(year, self.starts_on.month, day)
 
 
+class RateDateBasis(models.TextChoices):
+    STATED = "stated", _("Dated by its source")
+    ASSUMED = "assumed", _("Undated in its source; applied from this day by our assumption")
+
+
 class ExchangeRateQuerySet(models.QuerySet):
     def get_by_natural_key(self, currency, effective_on):
         return self.get(currency=currency, effective_on=effective_on)
@@ -63,6 +80,13 @@ class ExchangeRate(models.Model):
     )
     rate_to_jpy = models.DecimalField(_("yen per unit"), max_digits=18, decimal_places=6)
     effective_on = models.DateField(verbose_name=_("effective on"))
+    effective_on_basis = models.CharField(
+        _("basis of the date"),
+        max_length=20,
+        choices=RateDateBasis.choices,
+        default=RateDateBasis.STATED,
+        help_text=_("“Assumed” when the source's conversion carries no date and we chose the day."),
+    )
     source = models.ForeignKey(
         "Source", on_delete=models.PROTECT, related_name="exchange_rates", verbose_name=_("source")
     )
@@ -81,6 +105,7 @@ class ExchangeRate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["currency", "effective_on"], name="exchange_rate_unique_per_day"),
             models.CheckConstraint(condition=Q(rate_to_jpy__gt=0), name="exchange_rate_positive"),
+            choices_check("effective_on_basis", RateDateBasis.choices, name="exchange_rate_date_basis_valid"),
             models.CheckConstraint(
                 condition=Q(currency__regex=r"^[A-Z]{3}$") & ~Q(currency="JPY"),
                 name="exchange_rate_currency_code",
@@ -92,6 +117,10 @@ class ExchangeRate(models.Model):
 
     def natural_key(self):
         return (self.currency, self.effective_on.isoformat())
+
+    @property
+    def date_is_assumed(self):
+        return self.effective_on_basis == RateDateBasis.ASSUMED
 
 
 class ReportedFigure(models.Model):
@@ -110,7 +139,7 @@ class ReportedFigure(models.Model):
         decimal_places=4,
         null=True,
         blank=True,
-        help_text=_("For a range only: its high end."),
+        help_text=_("For a range only (“about” or not): its high end."),
     )
     unit = models.CharField(
         verbose_name=_("unit"),
@@ -147,8 +176,8 @@ class ReportedFigure(models.Model):
             choices_check("exactness", Exactness.choices, name="figure_exactness_valid"),
             models.CheckConstraint(condition=Q(value__gte=0), name="figure_value_not_negative"),
             models.CheckConstraint(
-                condition=(Q(exactness="range") & Q(upper_value__gt=F("value")))
-                | (~Q(exactness="range") & Q(upper_value__isnull=True)),
+                condition=(Q(exactness__in=RANGES) & Q(upper_value__gt=F("value")))
+                | (~Q(exactness__in=RANGES) & Q(upper_value__isnull=True)),
                 name="figure_upper_value_iff_range",
             ),
         ]

@@ -14,6 +14,7 @@ from .loading import FIXTURE_REASON, FixtureProblem, fixture_path, load_fixture
 from .status import (
     change_status,
     change_status_of_many,
+    commitment_link_problems,
     needs_status_record,
     save_record,
     status_change_problems,
@@ -26,6 +27,7 @@ __all__ = [
     "StaleEdit",
     "change_status",
     "change_status_of_many",
+    "commitment_link_problems",
     "changes_since",
     "version_record",
     "claim_version",

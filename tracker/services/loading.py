@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from ..models import Source, StatusChange
+from ..models import AgreementCommitment, Source, StatusChange
 from .editing import claim_version
+from .status import commitment_link_problems
 
 FIXTURE = "tokyo_summit"
 FIXTURE_REASON = f"Loaded from fixtures/{FIXTURE}.json"
@@ -71,6 +72,7 @@ def load_fixture(path, *, reason):
         raise FixtureProblem(f"{path}: {exc}") from exc
 
     check_status_evidence()
+    check_commitment_links()
     attach_archived_copies([obj for obj, _created in loaded if isinstance(obj, Source)], Path(path).parent)
     for obj, created in loaded:
         del obj.skip_history_when_saving
@@ -116,6 +118,17 @@ def check_status_evidence():
             raise FixtureProblem(
                 f"Status record {change.uid} ({change.subject}) rests on an opinion piece alone."
             )
+
+
+def check_commitment_links():
+    """Every link from an agreement to a commitment is stated with its source or marked as our
+    inference with the reason, and none stands in for a tie to the target."""
+    for link in AgreementCommitment.objects.prefetch_related("sources").select_related("agreement", "commitment"):
+        problems = commitment_link_problems(
+            commitment=link.commitment, basis=link.basis, note=link.note, sources=link.sources.all()
+        )
+        if problems:
+            raise FixtureProblem(f"Link {link.agreement.slug} → {link.commitment.slug}: {' '.join(problems.values())}")
 
 
 def attach_archived_copies(sources, folder):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Agreement, Commitment, DateAccuracy, StatusChange
+from ..models import Agreement, ClaimBasis, Commitment, DateAccuracy, StatusChange, Target
 from .editing import claim_version
 
 # Problems are keyed by these codes; each caller maps them to its own fields.
@@ -27,6 +27,31 @@ def target_link_problems(*, target_link, sources):
         label = Agreement.TargetLink(target_link).label
         return {"target_link_sources": f"“{label}” is a claim: cite the source that makes it."}
     return {}
+
+
+def commitment_link_problems(*, commitment, basis, note, sources):
+    """Why a link from an agreement to `commitment` is not allowed, as {field: message}.
+
+    The link is a claim: stated by a source, which is cited, or our inference, with the reason.
+    An agreement's tie to the target lives in its own field, so no agreement links to the
+    target's commitment record."""
+    problems = {}
+    if commitment is not None and Target.objects.filter(commitment=commitment).exists():
+        problems["commitment"] = (
+            "This is the target's own record: say how an agreement is tied to the target in its "
+            "“tie to the target” field, with the sources that say so, instead of linking it here."
+        )
+    if not (note or "").strip():
+        problems["note"] = (
+            "Say what the source says that links them or, for our inference, why we infer the link."
+        )
+    sources = list(sources or [])
+    if basis == ClaimBasis.STATED:
+        if not sources:
+            problems["sources"] = "A link stated by a source cites that source."
+        elif all(source.is_opinion for source in sources):
+            problems["sources"] = "An opinion piece cannot state a link on its own: cite another source."
+    return problems
 
 
 def needs_status_record(subject, new_status, old_status):

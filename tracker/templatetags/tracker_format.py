@@ -98,11 +98,27 @@ def money(value, currency):
     return f"{number(amount, places)}{unit_space()}{currency}"
 
 
-@register.filter
-def money_short(value, currency):
-    if value is None:
-        return "—"
-    return f"{_short(value, Exactness.EXACT)}{unit_space()}{currency}"
+# Currencies English writes with their sign, as the sources do ("$19 billion", "€17.9 billion").
+CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "JPY": "¥"}
+
+
+def money_short(value, currency, exactness=Exactness.EXACT):
+    """A figure a source reports, in its own currency and with no more digits than it gave:
+    "€17.9 billion", "$11 billion"; a lower bound is rounded down ("$18.99 billion", never 19)."""
+    value = Decimal(value)
+    figure, word = round_to(value, 1, exactness), ""
+    for size, scale_word in SCALES[language()]:
+        if abs(value) >= size:
+            figure, word = round_to(value / size, "0.01", exactness), scale_word
+            break
+    places = max(0, -figure.normalize().as_tuple().exponent)  # the source's 17.9, not 17.90
+    digits = number(figure, places)
+    joint = "" if language() == "ja" else unit_space()
+    short = f"{digits}{joint}{word}" if word else digits
+    sign = CURRENCY_SIGNS.get(currency) if language() == "en" else None
+    if sign:
+        return f"{sign}{short}"
+    return f"{short}{unit_space()}{currency}"
 
 
 @register.filter
@@ -272,6 +288,7 @@ REPORTED_FIGURE = {
     Exactness.LOWER_BOUND: gettext_lazy("more than %(figure)s"),
     Exactness.UPPER_BOUND: gettext_lazy("up to %(figure)s"),
     Exactness.APPROXIMATE: gettext_lazy("about %(figure)s"),
+    Exactness.APPROXIMATE_RANGE: gettext_lazy("about %(figure)s"),
 }
 
 
@@ -281,8 +298,9 @@ def reported_figure(figure):
     if figure.unit == "percent":
         text = f"{number(figure.value.normalize())}%"
     else:
-        text = money_short(figure.value, figure.unit)
+        text = money_short(figure.value, figure.unit, figure.exactness)
     if figure.upper_value is not None:
-        text = _("%(low)s to %(high)s") % {"low": text, "high": money_short(figure.upper_value, figure.unit)}
+        high = money_short(figure.upper_value, figure.unit, figure.exactness)
+        text = _("%(low)s to %(high)s") % {"low": text, "high": high}
     pattern = REPORTED_FIGURE.get(figure.exactness)
     return str(pattern) % {"figure": text} if pattern else text

@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from ..filters import AgreementFilter
-from ..models import Agreement, AgreementParty, Commitment, StatusChange
+from ..models import Agreement, AgreementCommitment, AgreementParty, Commitment, StatusChange
 from .common import current_progress, follows_renamed_slugs, render_filtered_list
 
 
@@ -26,7 +26,14 @@ def agreement_detail(request, slug):
             "sectors",
             "sources",
             "target_link_sources",
-            Prefetch("commitments", queryset=Commitment.objects.public().order_by("title")),
+            Prefetch(
+                "commitment_links",
+                queryset=AgreementCommitment.objects.filter(commitment__in=Commitment.objects.public())
+                .select_related("commitment")
+                .prefetch_related("sources")
+                .order_by("commitment__title"),
+                to_attr="public_commitment_links",
+            ),
             Prefetch("status_changes", queryset=StatusChange.objects.timeline()),
             Prefetch("parts", queryset=Agreement.objects.public().order_by("title")),
         ),
@@ -35,6 +42,7 @@ def agreement_detail(request, slug):
     target, progress = current_progress()
     context = {
         "agreement": agreement,
+        "commitment_links": agreement.public_commitment_links,
         "target": target,
         "line": progress.line_for(agreement) if progress else None,
     }

@@ -2,7 +2,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from ..filters import CommitmentFilter
-from ..models import Agreement, Commitment, StatusChange
+from ..models import AgreementCommitment, Commitment, StatusChange, Target
 from .common import follows_renamed_slugs, render_filtered_list
 
 
@@ -27,7 +27,14 @@ def commitment_detail(request, slug):
             "sources",
             "chapter__sources",
             Prefetch("status_changes", queryset=StatusChange.objects.timeline()),
-            Prefetch("agreements", queryset=Agreement.objects.public().order_by("title")),
+            Prefetch(
+                "agreement_links",
+                queryset=AgreementCommitment.objects.public()
+                .select_related("agreement")
+                .prefetch_related("sources")
+                .order_by("agreement__title"),
+                to_attr="public_agreement_links",
+            ),
             Prefetch("echoes", queryset=Commitment.objects.public().order_by("title")),
         ),
         slug=slug,
@@ -42,5 +49,10 @@ def commitment_detail(request, slug):
         if commitment.same_pledge_as_id or commitment.echoes.all()
         else []
     )
-    context = {"commitment": commitment, "same_pledge": same_pledge}
+    context = {
+        "commitment": commitment,
+        "same_pledge": same_pledge,
+        "agreement_links": commitment.public_agreement_links,
+        "measured_target": Target.objects.filter(commitment=commitment).first(),
+    }
     return render(request, "tracker/commitment_detail.html", context)

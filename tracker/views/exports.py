@@ -20,7 +20,18 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..filters import AgreementFilter, ChangeFilter, CommitmentFilter
-from ..models import Agreement, AgreementParty, Commitment, DateAccuracy, Party, Sector, Source, StatusChange
+from ..models import (
+    Agreement,
+    AgreementCommitment,
+    AgreementParty,
+    ClaimBasis,
+    Commitment,
+    DateAccuracy,
+    Party,
+    Sector,
+    Source,
+    StatusChange,
+)
 from ..models.base import VALUE_EXACTNESS
 from ..rows import raw_rows
 from ..spreadsheet import csv_cell
@@ -60,11 +71,15 @@ COMMITMENT_COLUMNS = {
         "leaders' joint decisions or a leader's proposal."
     ),
     "same_pledge_as": _(
-        "For a pledge made in several places: the slug of its main record. Count distinct pledges by "
-        "leaving out rows that have one."
+        "Our reading, not a source's: for a subject that appears in several places, the slug of its "
+        "main record. Count distinct subjects by leaving out rows that have one."
     ),
     "proposed_by": _("The leader who proposed it, for a proposal."),
     "priority_area": _("The declaration's priority area; blank for a cross-cutting commitment."),
+    "priority_area_basis": format_lazy(
+        _("Whether a source places it in that area or the classification is ours: {v0}."),
+        v0=codes(ClaimBasis.choices),
+    ),
     "chapter_of_analysis_004": _(
         "The chapter of the analytical report (source 004) it falls under: the report's titles, not "
         "proven chapters of the declaration."
@@ -114,7 +129,13 @@ AGREEMENT_COLUMNS = {
     "countries": _("The countries that take part, in any role, separated by “; ”."),
     "parties": _("Every party with its role in brackets, separated by “; ”."),
     "sectors": _("Its sectors, separated by “; ”."),
-    "commitments": _("The slugs of the commitments it serves, separated by “; ”."),
+    "commitments": format_lazy(
+        _(
+            "The commitments it is linked to, each as its slug with the link's basis in brackets "
+            "({v0}), separated by “; ”. Its tie to the target is target_link, never a commitment."
+        ),
+        v0=codes(ClaimBasis.choices),
+    ),
     "sources": _("The titles of the sources it rests on, separated by “; ”."),
     "is_synthetic": _("True only for generated test records; never in the public data."),
     "url": _("Its page on this site."),
@@ -145,6 +166,7 @@ COMMITMENT_FIELDS = [
     "same_pledge_as__slug",
     "proposed_by__name",
     "priority_area__name",
+    "priority_area_basis",
     "chapter__number",
     "chapter__title",
     "status",
@@ -378,6 +400,7 @@ def commitments_export(request, fmt):
                     "same_pledge_as": commitment["same_pledge_as__slug"],
                     "proposed_by": commitment["proposed_by__name"],
                     "priority_area": commitment["priority_area__name"],
+                    "priority_area_basis": commitment["priority_area_basis"] or None,
                     "chapter_of_analysis_004": f"{chapter}. {commitment['chapter__title']}"
                     if chapter
                     else None,
@@ -414,7 +437,7 @@ def agreements_export(request, fmt):
             ids = [agreement["pk"] for agreement in batch]
             parties = links(AgreementParty, "agreement", "party", "role", owners=ids, names=party_names)
             sectors = links(Agreement.sectors.through, "agreement", "sector", owners=ids, names=sector_names)
-            commitments = links(Agreement.commitments.through, "agreement", "commitment__slug", owners=ids)
+            commitments = links(AgreementCommitment, "agreement", "commitment__slug", "basis", owners=ids)
             sources = links(Agreement.sources.through, "agreement", "source", owners=ids, names=source_titles)
             since = status_since("agreement", batch)
             for agreement in batch:
@@ -444,7 +467,7 @@ def agreements_export(request, fmt):
                     ),
                     "parties": joined(f"{name} ({roles[role]})" for name, role in parties.get(pk, ())),
                     "sectors": joined(sectors.get(pk, ())),
-                    "commitments": joined(commitments.get(pk, ())),
+                    "commitments": joined(f"{slug} ({basis})" for slug, basis in commitments.get(pk, ())),
                     "sources": joined(sources.get(pk, ())),
                     "is_synthetic": agreement["is_synthetic"],
                     "url": url(agreement["slug"]),

@@ -17,6 +17,7 @@ from ..models import (
     Party,
     ReportedFigure,
     Source,
+    Statement,
     StatusChange,
     Summit,
 )
@@ -65,6 +66,7 @@ def target_detail(request):
         "year_bars": bars(progress.by_year) if progress else [],
         "target_sources": target.sources.all() if target else [],  # shown on this page only
         "rates": ExchangeRate.objects.select_related("source"),
+        "statements": Statement.objects.filter(subject=Statement.Subject.INITIATIVE).prefetch_related("sources"),
         "figures": ReportedFigure.objects.select_related("country").prefetch_related("sources"),
         "stated_link": Agreement.TargetLink.STATED.label,
         "reported_link": Agreement.TargetLink.REPORTED.label,
@@ -81,8 +83,20 @@ def dialogue(request):
         "announced": Commitment.objects.public()
         .filter(slug__in=["initiative-justice-ministers-meeting", "initiative-environment-ministers-meeting"])
         .order_by("title"),
+        "statement_groups": statement_groups(),
     }
     return render(request, "tracker/dialogue.html", context)
+
+
+def statement_groups():
+    """[(subject label, [statements])] in the subjects' order: what the sources say about the
+    summit and its documents."""
+    statements = Statement.objects.prefetch_related("sources")
+    order = list(Statement.Subject.values)
+    grouped = {}
+    for statement in sorted(statements, key=lambda s: (order.index(s.subject), s.order, s.slug)):
+        grouped.setdefault(statement.subject, []).append(statement)
+    return [(Statement.Subject(subject).label, items) for subject, items in grouped.items()]
 
 
 def source_list(request):
