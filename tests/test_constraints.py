@@ -55,8 +55,8 @@ def test_agreement_cannot_be_part_of_itself():
         refused("commitment_origin_valid", origin="rumour"),
         refused("commitment_progress_0_100", progress_percent=101),
         refused("commitment_leader_iff_by_a_leader", origin="leader_proposal"),
-            refused("commitment_leader_iff_by_a_leader", origin="leader_remark"),
-            refused("commitment_area_has_basis", priority_area_basis="stated"),
+        refused("commitment_leader_iff_by_a_leader", origin="leader_remark"),
+        refused("commitment_area_has_basis", priority_area_basis="stated"),
         refused("commitment_not_achieved_needs_target_date", status="not_achieved"),
     ],
 )

@@ -287,6 +287,31 @@ def with_status_resting_on_an_opinion_alone(records):
     return records
 
 
+def with_stated_link_without_a_source(records):
+    link = next(
+        r for r in records if r["model"] == "tracker.agreementcommitment" and r["fields"]["basis"] == "stated"
+    )
+    link["fields"]["sources"] = []
+    return records
+
+
+def with_a_link_to_the_target(records):
+    records.insert(
+        next(i for i, r in enumerate(records) if r["model"] == "tracker.statuschange"),
+        {
+            "model": "tracker.agreementcommitment",
+            "fields": {
+                "agreement": ["uzbekistan-japan-summit-package"],
+                "commitment": ["tokyo-initiative-3-trillion-yen"],
+                "basis": "inferred",
+                "note": "Our inference.",
+                "sources": [],
+            },
+        },
+    )
+    return records
+
+
 def with_missing_archived_copy(records):
     record(records, "tracker.source", "summit-overview-2025-12-25")["fields"]["archived_as"] = (
         "archive/gone.txt"
@@ -305,6 +330,8 @@ def with_missing_archived_copy(records):
         (with_unknown_status_change, "status_change_one_subject_valid_statuses"),
         (with_status_resting_on_an_opinion_alone, "rests on an opinion piece alone"),
         (with_missing_archived_copy, "archive/gone.txt not found"),
+        (with_stated_link_without_a_source, "A link stated by a source cites that source"),
+        (with_a_link_to_the_target, "This is the target's own record"),
     ],
 )
 def test_malformed_fixture_is_refused_and_changes_nothing(tmp_path, breakage, expected):

@@ -13,7 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from import_export.admin import ImportExportMixin
 
-from ..models import Agreement, AgreementCommitment, AgreementParty, Commitment, Party, Sector, Source, StatusChange
+from ..models import (
+    Agreement,
+    AgreementCommitment,
+    AgreementParty,
+    Commitment,
+    Party,
+    Sector,
+    Source,
+    StatusChange,
+)
 from ..models.currencies import ISO_4217
 from ..services import StaleEdit, change_status_of_many, mark_reviewed, save_record
 from ..templatetags.tracker_format import qualified_money

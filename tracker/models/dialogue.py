@@ -64,7 +64,9 @@ class Statement(models.Model):
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
     subject = models.CharField(verbose_name=_("subject"), max_length=20, choices=Subject.choices)
-    text = models.TextField(verbose_name=_("text"), help_text=_("In our own words, saying no more than the source."))
+    text = models.TextField(
+        verbose_name=_("text"), help_text=_("In our own words, saying no more than the source.")
+    )
     order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
     sources = models.ManyToManyField("Source", related_name="statements", verbose_name=_("sources"))
 

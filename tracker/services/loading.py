@@ -123,12 +123,16 @@ def check_status_evidence():
 def check_commitment_links():
     """Every link from an agreement to a commitment is stated with its source or marked as our
     inference with the reason, and none stands in for a tie to the target."""
-    for link in AgreementCommitment.objects.prefetch_related("sources").select_related("agreement", "commitment"):
+    for link in AgreementCommitment.objects.prefetch_related("sources").select_related(
+        "agreement", "commitment"
+    ):
         problems = commitment_link_problems(
             commitment=link.commitment, basis=link.basis, note=link.note, sources=link.sources.all()
         )
         if problems:
-            raise FixtureProblem(f"Link {link.agreement.slug} → {link.commitment.slug}: {' '.join(problems.values())}")
+            raise FixtureProblem(
+                f"Link {link.agreement.slug} → {link.commitment.slug}: {' '.join(problems.values())}"
+            )
 
 
 def attach_archived_copies(sources, folder):

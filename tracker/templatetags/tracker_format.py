@@ -9,7 +9,8 @@ from django.template.defaultfilters import linebreaksbr
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, strip_tags
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.safestring import SafeData
+from django.utils.translation import get_language, gettext_lazy, ngettext, npgettext
 from django.utils.translation import gettext as _
 
 from tracker import charts
@@ -192,6 +193,22 @@ def mix(counts):
 
 
 @register.filter
+def svg_lines(text, layout):
+    """A sentence as a badge's lines: `layout` is "width,font size,most lines,first baseline,line
+    height" in pixels ("456,11,2,64,13"). SVG text does not wrap by itself."""
+    width, font_size, max_lines, baseline, line_height = (float(part) for part in layout.split(","))
+    plain = unescape(str(text)) if isinstance(text, SafeData) else str(text)  # escaped again on output
+    return charts.svg_lines(
+        plain,
+        width=width,
+        font_size=font_size,
+        max_lines=int(max_lines),
+        baseline=baseline,
+        line_height=line_height,
+    )
+
+
+@register.filter
 def web_url(value):
     """The address if it is http(s), else nothing: a stored `javascript:` URL never becomes a link."""
     text = str(value or "").strip()
@@ -292,14 +309,42 @@ REPORTED_FIGURE = {
 }
 
 
+# Counts a source reports, in the page's words ("150 documents", never "150 documents超"). The noun
+# follows the number in each language, and in Russian it changes again after "more than", "up to"
+# and "about", and in a range ("33 года", but "более 33 лет").
+COUNT_UNITS = {
+    "documents": (
+        lambda n: ngettext("%(number)s document", "%(number)s documents", n),
+        lambda n: npgettext("after a qualifier", "%(number)s document", "%(number)s documents", n),
+    ),
+    "years": (
+        lambda n: ngettext("%(number)s year", "%(number)s years", n),
+        lambda n: npgettext("after a qualifier", "%(number)s year", "%(number)s years", n),
+    ),
+}
+
+
+def count_text(figure):
+    """A reported count in words: "more than 150 documents", "10 to 12 years"."""
+    plain, qualified_form = COUNT_UNITS[figure.unit]
+    digits = number(figure.value.normalize())
+    if figure.upper_value is not None:
+        digits = _("%(low)s to %(high)s") % {"low": digits, "high": number(figure.upper_value.normalize())}
+    last = figure.value if figure.upper_value is None else figure.upper_value
+    qualified_count = figure.exactness in REPORTED_FIGURE or figure.upper_value is not None
+    return (qualified_form if qualified_count else plain)(int(last)) % {"number": digits}
+
+
 @register.simple_tag
 def reported_figure(figure):
     """A figure a source reports, with its qualifier: “more than 150”, “about 19 billion USD”."""
-    if figure.unit == "percent":
-        text = f"{number(figure.value.normalize())}%"
+    if figure.unit in COUNT_UNITS:
+        text = count_text(figure)
+    elif figure.unit == "percent":
+        text = f"{number(figure.value.normalize())}{NBSP if language() == 'ru' else ''}%"
     else:
         text = money_short(figure.value, figure.unit, figure.exactness)
-    if figure.upper_value is not None:
+    if figure.upper_value is not None and figure.unit not in COUNT_UNITS:
         high = money_short(figure.upper_value, figure.unit, figure.exactness)
         text = _("%(low)s to %(high)s") % {"low": text, "high": high}
     pattern = REPORTED_FIGURE.get(figure.exactness)

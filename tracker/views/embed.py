@@ -51,8 +51,9 @@ BAR_X, BAR_WIDTH = 12, 456  # the badge's bar, in its pixels
 
 
 def bar(stated_share, reported_share):
-    """The badge's bar: the stated share solid, the reported one hatched after it, both within
-    the bar. Geometry only: the figures in words come from the Amounts, with their qualifiers."""
+    """The badge's bar: the stated share filled, the reported one an outline after it (never
+    filled, so that it is not read as progress), both within the bar. Geometry only: the figures
+    in words come from the Amounts, with their qualifiers."""
     stated = min(max(float(stated_share), 0.0), 1.0) * BAR_WIDTH
     reported = min(max(float(reported_share), 0.0), 1.0) * BAR_WIDTH
     reported = min(reported, BAR_WIDTH - stated)

@@ -105,6 +105,9 @@ def group_context(agreements, commitments=None, *, list_query="", counted_in=Non
         "agreement_total": sum(count for _value, _label, count in statuses),
         "agreement_statuses": statuses,
         "counted": counted,
+        # Whether a source ties any agreement at all to the Initiative: "none of these is confirmed"
+        # is said only when none is, since a tied agreement may have no counted value.
+        "tied_by_a_source": progress.tied_by_a_source if progress else 0,
         "list_query": list_query,
         "shown": SHOWN,
     }

@@ -66,7 +66,9 @@ def target_detail(request):
         "year_bars": bars(progress.by_year) if progress else [],
         "target_sources": target.sources.all() if target else [],  # shown on this page only
         "rates": ExchangeRate.objects.select_related("source"),
-        "statements": Statement.objects.filter(subject=Statement.Subject.INITIATIVE).prefetch_related("sources"),
+        "statements": Statement.objects.filter(subject=Statement.Subject.INITIATIVE).prefetch_related(
+            "sources"
+        ),
         "figures": ReportedFigure.objects.select_related("country").prefetch_related("sources"),
         "stated_link": Agreement.TargetLink.STATED.label,
         "reported_link": Agreement.TargetLink.REPORTED.label,
