@@ -7,10 +7,10 @@ import io
 import json
 import re
 
-from tests.test_public_pages import content, crawl
 from django.utils import timezone, translation
 
 from tests.factories import make_source
+from tests.test_public_pages import content, crawl
 from tracker.models import (
     Agreement,
     AgreementCommitment,
@@ -132,7 +132,7 @@ def test_an_invented_date_is_caught(client, summit_data):
 
 
 JA_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-RU_MONTHS = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split()
+RU_MONTHS = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"]
 RU_DATE = re.compile(rf"\b(\d{{1,2}})(?:\s|\xa0)({'|'.join(RU_MONTHS)})(?:\s|\xa0)(\d{{4}})")
 
 

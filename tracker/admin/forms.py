@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from ..models import DateAccuracy, Source
 from ..services import (
     changes_since,
-    current_version,
     commitment_link_problems,
+    current_version,
     needs_status_record,
     status_change_problems,
     target_link_problems,
