@@ -131,6 +131,9 @@ MIDDLEWARE = [
     # Pages and exports compressed (with Django's BREACH mitigation); static files come
     # precompressed from WhiteNoise above, so they never reach it.
     "django.middleware.gzip.GZipMiddleware",
+    # /as-of/<moment>/<address>: the page as it stood then, read from a snapshot of the audit
+    # trail (before the language is taken from the address it rewrites).
+    "tracker.as_of.AsOfMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language comes from the address alone (/ja/…, /ru/…; none is English), so a cached
     # page is always in the language of its address.
@@ -200,6 +203,12 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "summit.wsgi.application"
 
+# Pages as they stood (tracker.as_of): snapshots of the audit trail, one SQLite file per
+# moment an edit was made, the AS_OF_KEEP most recently used kept.
+AS_OF_DIR = Path(os.environ.get("AS_OF_DIR", "") or BASE_DIR / "var" / "as-of")
+AS_OF_KEEP = envint("AS_OF_KEEP", 50)
+DATABASE_ROUTERS = ["tracker.as_of.AsOfRouter"]
+
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
 if DATABASE_URL:
     DATABASES = {"default": database_from_url(DATABASE_URL)}
@@ -235,7 +244,8 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
+# Absolute, so an as-of page (its links under /as-of/<moment>/) still finds the static files.
+STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {

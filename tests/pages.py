@@ -1,7 +1,9 @@
-"""Reading pages as a reader does: their words, and the counts their links promise."""
+"""Reading pages as a reader does: their words, their first sentence, what a figure is read with,
+and the counts their links promise."""
 
 import re
 from html import unescape
+from html.parser import HTMLParser
 
 # A link to a filtered list whose text gives a count (not a yen figure): "<strong>53</strong> ...", "3".
 COUNT_LINK = re.compile(
@@ -26,3 +28,104 @@ def follow_count_links(client, html):
         assert count and count.group(1) == number, f"{href}: the link says {number}"
         followed.add(unescape(href))
     return followed
+
+
+def first_sentence(html, after="</h1>"):
+    """The first sentence a reader meets after `after` (the page's title by default), headings and
+    navigation left out: they are not sentences."""
+    body = html.split(after, 1)[1]
+    body = re.sub(r"<(h[1-6]|nav|title)\b.*?</\1>", " ", body, flags=re.S)
+    body = re.sub(r"</?(a|abbr|b|em|i|small|span|strong|time)\b[^>]*>", "", body)  # inline: no space
+    words = text_of(body)
+    match = re.match(r"(.+?(?:。|\.(?=\s|$)))", words)
+    return match.group(1) if match else words
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+BLOCKS = {
+    "p", "li", "dt", "dd", "td", "th", "caption", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6",
+    "title", "desc", "text", "option", "label", "legend", "summary", "textarea",
+}  # fmt: skip
+
+
+class Node:
+    def __init__(self, tag, attrs, parent):
+        self.tag, self.attrs, self.parent, self.children = tag, dict(attrs), parent, []
+
+    def text(self):
+        return " ".join(
+            " ".join((child if isinstance(child, str) else child.text()).split()) for child in self.children
+        ).strip()
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = self.current = Node("#root", (), None)
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, attrs, self.current)
+        self.current.children.append(node)
+        if tag not in VOID:
+            self.current = node
+
+    def handle_startendtag(self, tag, attrs):
+        self.current.children.append(Node(tag, attrs, self.current))
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node is not None and node.tag != tag:
+            node = node.parent
+        if node is not None and node.parent is not None:
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def tree(markup):
+    """A page (or an SVG) as a tree of nodes, read the way a browser nests them."""
+    builder = _TreeBuilder()
+    builder.feed(markup)
+    return builder.root
+
+
+def texts_with(root, words):
+    """Every text node holding `words`, with the node it sits in."""
+    found, stack, words = [], [root], " ".join(words.split())  # no-break spaces read as spaces
+    while stack:
+        node = stack.pop()
+        for child in node.children:
+            if isinstance(child, str):
+                if words in " ".join(child.split()):
+                    found.append(node)
+            else:
+                stack.append(child)
+    return found
+
+
+def reading_context(node):
+    """What a reader reads a figure with: its sentence or cell, and a cell's column header."""
+    while node.parent is not None and node.tag not in BLOCKS:
+        node = node.parent
+    context = [node.text()]
+    if node.tag in ("td", "th") and node.parent is not None:
+        row = node.parent
+        cells = [child for child in row.children if not isinstance(child, str) and child.tag in ("td", "th")]
+        column = cells.index(node)
+        table = row
+        while table.parent is not None and table.tag != "table":
+            table = table.parent
+        header_rows = [
+            child
+            for part in table.children
+            if not isinstance(part, str) and part.tag == "thead"
+            for child in part.children
+            if not isinstance(child, str) and child.tag == "tr"
+        ]
+        for header_row in header_rows:
+            headers = [c for c in header_row.children if not isinstance(c, str) and c.tag in ("td", "th")]
+            if column < len(headers):
+                context.append(headers[column].text())
+        context.append(node.attrs.get("data-label", ""))
+    return " ".join(context)

@@ -145,13 +145,24 @@ def test_a_status_cannot_take_effect_before_the_latest_one(editor_client, summit
 
 
 def test_not_achieved_only_after_the_target_date(editor_client, summit_data):
-    commitment = Commitment.objects.get(slug="tokyo-initiative-3-trillion-yen")  # target 2030-12-20
+    # No source gives the Initiative an end date, so it has none to miss.
+    commitment = Commitment.objects.get(slug="tokyo-initiative-3-trillion-yen")
     fields = {
         "status_effective_on": TODAY,
         "status_note": "Checked.",
         "status_sources": source_ids("summit-overview-2025-12-25"),
     }
     response = post_change(editor_client, commitment, status="not_achieved", **fields)
+    assert form_errors(response)["status"] == [
+        "“Not achieved” needs a target date, and only once that date has passed."
+    ]
+    response = post_change(
+        editor_client,
+        commitment,
+        status="not_achieved",
+        target_date=datetime.date(2030, 12, 20),
+        **fields,
+    )
     assert form_errors(response)["status"] == [
         "“Not achieved” is allowed only after the target date (20 December 2030) has passed."
     ]
@@ -628,8 +639,8 @@ def test_a_tie_to_the_target_is_a_claim_that_needs_its_source(editor_client, sum
     assert response.status_code == 302, form_errors(response)
     html = Client().get("/").content.decode()
     # The Kazakh deals now count in the stated figure: at least 3e9 × 157.894736, rounded down.
-    assert "<strong>at least ¥473.68 billion</strong>" in html
-    assert "<strong>at least ¥1.73 trillion</strong>" in html  # what stays reported: the Uzbek deals
+    assert '<strong class="confirmed-figure">at least ¥473.68 billion</strong>' in html
+    assert '<span class="reported-figure">at least ¥1.73 trillion</span>' in html  # still only reported: the Uzbek deals
 
 
 def test_a_stale_correction_of_a_status_note_is_refused(summit_data, make_staff):

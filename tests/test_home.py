@@ -1,30 +1,50 @@
 from django.urls import reverse
 
 from tests.factories import make_agreement
-from tests.pages import follow_count_links, text_of
+from tests.pages import first_sentence, follow_count_links, text_of
 
 
 def test_home_headline_keeps_stated_and_reported_apart(client, summit_data):
     html = client.get(reverse("tracker:home")).content.decode()
-    # Nothing is stated by a source to be under the Initiative…
-    assert "Stated by a source to be under the Initiative" in html
-    assert "<strong>¥0</strong>" in html and "0.0% of ¥3 trillion" in html
-    # …and the Uzbek and Kazakh deals are reported only, as lower bounds rounded down (73.68…%).
-    assert "Reported around the summit, not confirmed as part of it" in html
-    assert "<strong>at least ¥2.21 trillion</strong>" in html
-    assert "at least 73.6% of ¥3 trillion, if it all were" in html
-    assert "73.7%" not in html
-    assert "1 USD = ¥157.894736 (20 December 2025)" in html
+    # The first sentence says, in words, that nothing is confirmed, and the confirmed figure is the
+    # large one…
+    assert first_sentence(html) == (
+        "No agreement is yet confirmed by a source as part of the Tokyo Initiative: ¥0 of ¥3 trillion."
+    )
+    assert '<strong class="confirmed-figure">¥0</strong> of ¥3 trillion.' in html
+    # …and the Uzbek and Kazakh deals follow as reported only, lower bounds rounded down, with
+    # their qualifier and no share of the target that could be quoted as progress.
+    assert (
+        "Reported around the summit, not confirmed as part of the Initiative: "
+        '<span class="reported-figure">at least ¥2.21 trillion</span>, kept apart and never added to the '
+        "confirmed figure." in html
+    )
+    assert "73.6%" not in html and "73.7%" not in html and "if it all were" not in html
+    assert "1 USD = ¥157.894736" in html
     assert "9 agreements not counted" in html
     # One day's announcements are not a pace.
     assert "not enough dated, confirmed figures to project" in html
     assert "reached by" not in html
 
 
+def test_a_confirmed_agreement_becomes_the_first_sentence(client, summit_data):
+    from tests.factories import make_source
+
+    agreement = make_agreement(slug="test-confirmed", amount="600000000000", target_link="stated")
+    agreement.target_link_sources.add(make_source())
+    html = client.get(reverse("tracker:home")).content.decode()
+    assert first_sentence(html) == (
+        "Confirmed by a source as part of the Tokyo Initiative so far: ¥600 billion of ¥3 trillion (20.0%)."
+    )
+    # The bar fills the confirmed share; the reported figure stays an outline after it.
+    assert '<rect class="tier tier-signed" x="0.000" y="3" width="20.000" height="10"></rect>' in html
+    assert '<rect class="reported-outline" x="20.000" y="3.5" width="73.684"' in html
+
+
 def test_home_says_what_the_tracker_holds(client, summit_data):
     response = client.get(reverse("tracker:home"))
     html = response.content.decode()
-    assert "53 commitment records (45 distinct pledges" in text_of(html)
+    assert "53 commitment records (45 distinct subjects by our reading" in text_of(html)
     assert "The sources report more than 150 documents signed" in html
     assert "every commitment" not in html.lower()
     assert response.context["commitment_statuses"][0] == ("not_assessed", "Not yet assessed", 53)
@@ -45,7 +65,8 @@ def test_synthetic_records_never_reach_the_public_figures(client, summit_data):
     make_agreement(slug="made-up", title="Example: made up", amount="900000000000", is_synthetic=True)
     response = client.get(reverse("tracker:home"))
     html = response.content.decode()
-    assert "<strong>at least ¥2.21 trillion</strong>" in html and "Example: made up" not in html
+    assert '<span class="reported-figure">at least ¥2.21 trillion</span>' in html
+    assert '<strong class="confirmed-figure">¥0</strong>' in html and "Example: made up" not in html
     assert client.get("/agreements/made-up/").status_code == 404
 
 

@@ -16,8 +16,9 @@ PAGES = [
     # count; page of commitments; their countries; filter choices: areas, countries.
     ("/commitments/", 5),
     # commitment with area, chapter, proposer, main record of its pledge; countries;
-    # organizations; sources; timeline; its sources; agreements served; other records of its pledge.
-    ("/commitments/uz-digital-hub/", 7),
+    # organizations; sources; timeline; its sources; linked agreements; the links' sources; other
+    # records of its subject.
+    ("/commitments/uz-digital-hub/", 8),
     # count; page with yen values; its party roles with parties; filter choices: countries,
     # organizations, sectors.
     ("/agreements/", 6),
@@ -25,8 +26,8 @@ PAGES = [
     ("/agreements/?country=uzbekistan&sort=-value", 7),
     # agreement with its package and yen rate with its source; party roles; their sources;
     # sectors; sources; sources of its tie to the target; commitments; timeline; timeline
-    # sources; itemized parts; progress.
-    ("/agreements/uzbekistan-solar-power-plants/", 11),
+    # sources; itemized parts; progress; the links' sources.
+    ("/agreements/uzbekistan-solar-power-plants/", 12),
     # commitments and agreements by country and status; progress; countries; their leaders;
     # Japan's agreement ids (its counted value is summed from them).
     ("/countries/", 6),
@@ -50,10 +51,12 @@ PAGES = [
     # tally.
     ("/sectors/health/", 5),
     # progress; the target's sources; last updated (3); exchange rates with sources; figures;
-    # their sources; Central Asian countries (those without a chart row).
-    ("/target/", 9),
-    # mechanisms; their sources; summits with hosts; their sources; announced meetings.
-    ("/dialogue/", 5),
+    # their sources; Central Asian countries (those without a chart row); the sources' statements;
+    # their sources.
+    ("/target/", 11),
+    # mechanisms; their sources; summits with hosts; their sources; announced meetings; the
+    # sources' statements; their sources.
+    ("/dialogue/", 7),
     # sources with citation counts.
     ("/sources/", 1),
     # source; citing commitments, agreements, status changes, figures, rates, targets.

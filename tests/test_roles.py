@@ -16,6 +16,7 @@ EDITED = {
     "commitment",
     "agreement",
     "agreementparty",
+    "agreementcommitment",
     "statuschange",
     "source",
     "party",
@@ -31,7 +32,7 @@ def test_roles_are_created_by_migration(db):
     for model in EDITED:
         assert {f"add_{model}", f"change_{model}", f"view_{model}"} <= codenames
     deletes = {codename for codename in codenames if codename.startswith("delete_")}
-    assert deletes == {"delete_agreementparty"}  # never history, never people
+    assert deletes == {"delete_agreementparty", "delete_agreementcommitment"}  # never history, never people
     assert not any(codename.endswith(("_user", "_group", "_permission")) for codename in codenames)
     administrator = Group.objects.get(name="Administrator")
     assert administrator.permissions.filter(codename="delete_statuschange").exists()

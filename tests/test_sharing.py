@@ -181,9 +181,11 @@ def test_the_badge_and_widget_show_the_targets_two_figures(client, summit_data):
     assert badge["Content-Type"].startswith("image/svg+xml")
     svg = ET.fromstring(badge.content)  # well-formed
     text = " ".join("".join(svg.itertext()).split())
-    assert f"Stated under the Initiative: {qualified_yen(progress.stated)}" in text
-    share = qualified_share(progress.reported, target.amount)
-    assert f"Reported, not confirmed: {qualified_yen(progress.reported)} ({share})" in text
+    assert f"{qualified_yen(progress.stated)} of ¥3 trillion" in text
+    assert "No agreement is yet confirmed by a source as part of the Initiative." in text
+    # What is only reported: with its qualifier, and never as a share of the target.
+    assert f"Reported, not confirmed as part of the Initiative: {qualified_yen(progress.reported)}" in text
+    assert qualified_share(progress.reported, target.amount) not in text
     widget = text_of(client.get("/embed/target/").content.decode())
     assert qualified_yen(progress.reported) in widget and "never added" in widget
 

@@ -1,7 +1,12 @@
+import datetime
+
 from django.conf import settings
 from django.urls import translate_url
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .as_of import moment_text
 
 # The site's main sections, in menu order: (URL name, label).
 NAV = [
@@ -26,7 +31,7 @@ LICENCE = {
 
 def other_languages(request):
     """This page in every language, filters kept: [(code, name, address, is_current)]."""
-    here = request.get_full_path()
+    here = getattr(request, "today_path", None) or request.get_full_path()  # reversed inside an as-of prefix
     current = get_language()
     return [
         {"code": code, "name": name, "url": translate_url(here, code), "current": code == current}
@@ -44,4 +49,19 @@ def site(request):
         "licence": LICENCE,
         "contact_email": settings.CONTACT_EMAIL,
         "page_languages": other_languages(request),
+        "as_of": getattr(request, "as_of", None),
+        "today_path": getattr(request, "today_path", None),
+        "dated_path": dated_path(request),
     }
+
+
+def dated_path(request):
+    """The as-of address that reproduces this page as it reads now (tracker.as_of)."""
+    if getattr(request, "as_of", None) is not None:
+        return request.get_full_path()
+    # The moment of rendering, rounded up to the second: every change the page shows was
+    # recorded before it. (A kept copy of the page keeps its moment; the data it shows is
+    # unchanged since, so the address still gives the same page.)
+    now = timezone.now()
+    moment = now.replace(microsecond=0) + datetime.timedelta(seconds=1 if now.microsecond else 0)
+    return f"/as-of/{moment_text(moment)}{request.get_full_path()}"

@@ -9,6 +9,7 @@ EDITED = [
     "commitment",
     "agreement",
     "agreementparty",
+    "agreementcommitment",
     "statuschange",
     "source",
     "party",
@@ -17,15 +18,15 @@ EDITED = [
     "sector",
 ]
 # Reference data editors may read but not change.
-READ_ONLY = ["leader", "summit", "priorityarea", "chapter", "target", "mechanism"]
+READ_ONLY = ["leader", "summit", "priorityarea", "chapter", "target", "mechanism", "statement"]
 
 
 def editor_codenames():
     codenames = [f"{action}_{model}" for model in EDITED for action in ("add", "change", "view")]
     codenames += [f"view_{model}" for model in READ_ONLY]
     codenames += [f"view_historical{model}" for model in EDITED + READ_ONLY]
-    # Removing a mistaken party from an agreement is an ordinary, audited edit.
-    codenames.append("delete_agreementparty")
+    # Removing a mistaken party or link from an agreement is an ordinary, audited edit.
+    codenames += ["delete_agreementparty", "delete_agreementcommitment"]
     return codenames
 
 

@@ -11,6 +11,7 @@ from .freshness import bump
 from .models import (
     Agreement,
     AgreementParty,
+    ClaimBasis,
     Commitment,
     DateAccuracy,
     Party,
@@ -92,6 +93,7 @@ def create_synthetic(*, agreements=0, commitments=0, seed=1):
     )
     StatusChange.objects.bulk_create(changes)
 
+    picked_areas = [rng.choice(areas) for _ in range(commitments)]
     Commitment.objects.bulk_create(
         [
             Commitment(
@@ -99,11 +101,13 @@ def create_synthetic(*, agreements=0, commitments=0, seed=1):
                 title=f"Synthetic commitment {number}",
                 description="Generated record for tests and benchmarks.",
                 origin=Commitment.Origin.DECLARATION,
-                priority_area=rng.choice(areas),
+                priority_area=area,
+                priority_area_basis=ClaimBasis.INFERRED if area else "",
+                priority_area_note="Synthetic." if area else "",
                 status=rng.choice([value for value in Commitment.Status.values if value != "not_achieved"]),
                 is_synthetic=True,
             )
-            for number in range(commitments)
+            for number, area in enumerate(picked_areas)
         ]
     )
     new_commitments = list(Commitment.objects.filter(slug__startswith=f"synthetic-{run}-commitment-"))

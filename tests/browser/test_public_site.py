@@ -34,15 +34,15 @@ MAIN_PAGES = [
 
 def test_home_shows_the_two_figures_apart(page, site):
     page.goto(site + "/")
-    expect(page.locator(".figure.stated .big-figure strong")).to_have_text("¥0")
-    expect(page.locator(".figure.reported .big-figure strong")).to_have_text("at least ¥2.21 trillion")
-    expect(page.locator(".figure.reported")).to_contain_text("at least 73.6% of ¥3 trillion")
+    expect(page.locator(".confirmed-line .confirmed-figure")).to_have_text("¥0")
+    expect(page.locator(".reported-line .reported-figure")).to_have_text("at least ¥2.21 trillion")
+    expect(page.locator(".reported-line")).to_contain_text("not confirmed as part of the Initiative")
     chart = page.get_by_role("img", name="Progress toward ¥3 trillion")
     expect(chart).to_be_visible()
-    # The text alternative says the reported figure is drawn apart and not part of the stated one.
+    # The text alternative says the reported figure is an outline and not part of the stated one.
     description = page.locator("#target-bar-desc").text_content()
-    assert "Drawn apart, hatched, and not part of that figure" in description
-    assert page.locator("rect.reported-segment").get_attribute("fill") == "url(#hatch)"
+    assert "An outline only, never filled and not part of that figure" in description
+    assert page.locator("rect.reported-outline").get_attribute("fill") == "none"
 
 
 def test_filtering_agreements_by_country_narrows_the_list_and_the_url(page, site):

@@ -13,8 +13,8 @@ def test_the_dashboard_answers_both_questions_on_the_first_desktop_screen(page, 
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(site + "/")
     answers = [
-        page.locator(".figure.stated .big-figure"),
-        page.locator(".figure.reported .big-figure"),
+        page.locator(".confirmed-line .confirmed-figure"),
+        page.locator(".reported-line .reported-figure"),
         page.get_by_role("link", name="53 commitment records"),
         page.get_by_role("link", name="Not yet assessed: 53"),
         page.get_by_role("link", name="11 agreements, projects and packages"),
@@ -30,7 +30,7 @@ def test_the_dashboard_answers_both_questions_on_the_first_desktop_screen(page, 
 def test_on_a_phone_the_target_comes_first_and_the_promises_follow(page, site):
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(site + "/")
-    assert bottom_of(page.locator(".figure.reported .big-figure")) <= 800
+    assert bottom_of(page.locator(".reported-line .reported-figure")) <= 800
     promises = page.get_by_role("heading", name="The promises")
     target = page.get_by_role("heading", name="The ¥3 trillion target")
     assert target.bounding_box()["y"] < promises.bounding_box()["y"]

@@ -17,6 +17,7 @@ from ..models import (
     ReportedFigure,
     Sector,
     Source,
+    Statement,
     Summit,
     Target,
 )
@@ -75,6 +76,14 @@ class MechanismAdmin(AuditedAdmin):
     search_fields = ["name", "description"]
     autocomplete_fields = ["sources"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Statement)
+class StatementAdmin(AuditedAdmin):
+    list_display = ["text", "subject", "order"]
+    list_filter = ["subject"]
+    search_fields = ["text", "slug"]
+    autocomplete_fields = ["sources"]
 
 
 @admin.register(PriorityArea)
