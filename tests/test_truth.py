@@ -181,6 +181,13 @@ def test_the_window_end_and_an_undated_rate_are_shown_only_as_our_method(client,
     assert all(rate.date_is_assumed for rate in ExchangeRate.objects.all())
     agreement_page = client.get("/agreements/uzbekistan-japan-summit-package/").content.decode()
     assert "157.894736 of 20 December 2025" not in agreement_page
+    # Beside an undated rate, the day we apply it from is given only as our method, in every language.
+    rate_with_day = re.compile(r"157[.,]894736[^<]{0,40}?(20 December 2025|2025年12月20日|20 декабря 2025)")
+    assert rate_with_day.search("1 USD = ¥157.894736 (20 December 2025)")  # the check can fail
+    for prefix in ("", "/ja", "/ru"):
+        for path in ("/target/", "/agreements/uzbekistan-japan-summit-package/"):
+            shown = METHOD.sub("", client.get(prefix + path).content.decode())
+            assert not rate_with_day.search(shown), prefix + path
     assert "implied by an undated conversion" in agreement_page
     initiative = Commitment.objects.get(slug="tokyo-initiative-3-trillion-yen")
     assert initiative.target_date is None and target.commitment == initiative

@@ -48,7 +48,8 @@ def test_the_badge_draws_and_the_widget_can_be_framed_by_another_site(browser, s
         f'<iframe id="p" src="{site}/target/" width="480" height="300"></iframe>'
     )
     widget = page.frame_locator("#w")
-    expect(widget.get_by_text("Reported around the summit, not confirmed as part of the Initiative")).to_be_visible()
+    reported = widget.get_by_text("Reported around the summit, not confirmed as part of the Initiative")
+    expect(reported).to_be_visible()
     page.wait_for_timeout(500)
     refused = page.frame_locator("#p").get_by_text("and how we count it")
     assert refused.count() == 0, "the target page must not render inside another site's frame"
