@@ -285,7 +285,7 @@ def test_words_the_sources_did_not_use_are_gone(client, summit_data):
     tokayev = Commitment.objects.get(slug="kz-critical-minerals-role")
     html = client.get(tokayev.get_absolute_url()).content.decode()
     assert "Leader&#x27;s proposal" not in html and "Leader's proposal" not in html
-    assert "raised by President Kassym-Jomart Tokayev" in html
+    assert "Raised by a leader (not worded as a proposal): President Kassym-Jomart Tokayev" in html
     echo = Commitment.objects.exclude(same_pledge_as=None).first()
     assert (
         "No source says these records are one pledge" in client.get(echo.get_absolute_url()).content.decode()
