@@ -302,6 +302,10 @@ LOGIN_URL = "admin:login"
 # database may show them, and the site then says so on every page.
 SHOW_SYNTHETIC_RECORDS = envbool("SHOW_SYNTHETIC_RECORDS", False)
 
+# Editors check every record against new evidence at least this often; each record's page
+# says when it was last checked and when its next check falls due (tracker.method).
+REVIEW_INTERVAL_DAYS = envint("REVIEW_INTERVAL_DAYS", 90)
+
 # Where readers send corrections and questions, shown on every page's footer and on /about/.
 # Checked when set; `check --deploy` warns when a public server has none.
 CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "").strip()

@@ -328,7 +328,7 @@ def with_missing_archived_copy(records):
         (with_negative_amount, "agreement_amount_not_negative"),
         (with_over_long_title, "at most 300 characters"),
         (with_unknown_status_change, "status_change_one_subject_valid_statuses"),
-        (with_status_resting_on_an_opinion_alone, "rests on an opinion piece alone"),
+        (with_status_resting_on_an_opinion_alone, "An opinion piece cannot carry this on its own"),
         (with_missing_archived_copy, "archive/gone.txt not found"),
         (with_stated_link_without_a_source, "A link stated by a source cites that source"),
         (with_a_link_to_the_target, "This is the target's own record"),

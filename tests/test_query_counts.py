@@ -11,14 +11,16 @@ from tracker.synthetic import create_synthetic
 PAGES = [
     # progress; area mix: commitments by area and status, areas; status tallies of
     # commitments and agreements; distinct pledges; last updated: newest commitment, agreement,
-    # status change; latest status changes; Central Asian countries (those without a chart row).
-    ("/", 11),
+    # status change, verdict; latest status changes; Central Asian countries (those without a
+    # chart row); shared commitments and verdicts by country (coverage); the latest check of
+    # commitments, agreements and verdicts.
+    ("/", 17),
     # count; page of commitments; their countries; filter choices: areas, countries.
     ("/commitments/", 5),
     # commitment with area, chapter, proposer, main record of its pledge; countries;
     # organizations; sources; timeline; its sources; linked agreements; the links' sources; other
-    # records of its subject.
-    ("/commitments/uz-digital-hub/", 8),
+    # records of its subject; countries' verdicts.
+    ("/commitments/uz-digital-hub/", 9),
     # count; page with yen values; its party roles with parties; filter choices: countries,
     # organizations, sectors.
     ("/agreements/", 6),
@@ -29,12 +31,14 @@ PAGES = [
     # sources; itemized parts; progress; the links' sources.
     ("/agreements/uzbekistan-solar-power-plants/", 12),
     # commitments and agreements by country and status; progress; countries; their leaders;
-    # Japan's agreement ids (its counted value is summed from them).
-    ("/countries/", 6),
+    # Japan's agreement ids (its counted value is summed from them); shared commitments and
+    # verdicts by country.
+    ("/countries/", 8),
     # country; leaders; sources; summits hosted; progress (its counted value is kept there);
-    # first agreements; their party roles; agreement status tally; commitments by area and
-    # status; the listed commitments; areas; latest status changes.
-    ("/countries/uzbekistan/", 12),
+    # first agreements; their party roles; agreement status tally; the four groups' counts; each
+    # group's first commitments (4); the country's verdicts on them; commitment status tally;
+    # shared commitments and verdicts by country (2); latest status changes.
+    ("/countries/uzbekistan/", 18),
     # organizations with counts and home country.
     ("/organizations/", 1),
     # organization; sources; progress; agreement ids; first agreements; their party roles;
@@ -50,10 +54,10 @@ PAGES = [
     # sector; progress (its counted value is kept there); first agreements; party roles; status
     # tally.
     ("/sectors/health/", 5),
-    # progress; the target's sources; last updated (3); exchange rates with sources; figures;
+    # progress; the target's sources; last updated (4); exchange rates with sources; figures;
     # their sources; Central Asian countries (those without a chart row); the sources' statements;
     # their sources.
-    ("/target/", 11),
+    ("/target/", 12),
     # mechanisms; their sources; summits with hosts; their sources; announced meetings; the
     # sources' statements; their sources.
     ("/dialogue/", 7),
@@ -63,8 +67,8 @@ PAGES = [
     ("/sources/summit-overview-2025-12-25/", 7),
     # latest changes with subjects; their sources.
     ("/changes/", 2),
-    # latest changes with subjects.
-    ("/changes/feed/", 1),
+    # latest changes with subjects; latest verdicts with their commitments and countries.
+    ("/changes/feed/", 2),
     # row count (a long export waits for a slot); names of parties and sources; per batch of
     # 2,000 (one at these sizes):
     # commitments with area, chapter, proposer, main
@@ -85,8 +89,9 @@ PAGES = [
     ("/embed/target.svg", 1),
     # the country; the data version, asked by the scorecards and by the target's figures;
     # commitments and agreements by country and status; the countries; their leaders; Japan's
-    # agreements (every scorecard is built, and Japan's yen is summed from its agreements).
-    ("/embed/countries/kazakhstan.svg", 8),
+    # agreements (every scorecard is built, and Japan's yen is summed from its agreements); shared
+    # commitments and verdicts by country.
+    ("/embed/countries/kazakhstan.svg", 10),
     # per section (commitments, agreements, parties, areas, sectors, sources): its records, once
     # for the three languages.
     ("/sitemap.xml", 6),

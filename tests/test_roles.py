@@ -23,6 +23,7 @@ EDITED = {
     "exchangerate",
     "reportedfigure",
     "sector",
+    "countryassessment",
 }
 
 

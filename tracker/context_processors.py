@@ -16,6 +16,7 @@ NAV = [
     ("tracker:country_list", _("Countries")),
     ("tracker:area_list", _("Priority areas")),
     ("tracker:target", _("Target & method")),
+    ("tracker:method", _("How we assess")),
     ("tracker:source_list", _("Sources")),
     ("tracker:change_list", _("Changes")),
 ]

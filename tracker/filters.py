@@ -1,16 +1,19 @@
 """FilterSets for the public lists and their exports: every filter state is a shareable URL."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agreement, Commitment, Party, PriorityArea, Sector, StatusChange
+from .models import Agreement, Commitment, CountryAssessment, Party, PriorityArea, Sector, StatusChange
 
 SEARCH_MAX_WORDS = 10
 # The texts a search looks through, translations included, so a Japanese or Russian reader can
@@ -117,6 +120,25 @@ def yen_bound(lookup, label):
     )
 
 
+class ReviewFilter(django_filters.ChoiceFilter):
+    """Records by their editors' last check: due (never checked, or longer ago than the review
+    interval) or checked within it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[("due", _("Check due")), ("checked", _("Checked within the review interval"))],
+            label=_("Editors' check"),
+            empty_label=_("Any"),
+            **kwargs,
+        )
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        recent = Q(last_reviewed_on__gt=timezone.localdate() - timedelta(days=settings.REVIEW_INTERVAL_DAYS))
+        return qs.filter(recent) if value == "checked" else qs.exclude(recent)
+
+
 def slug_choice(queryset, label, **kwargs):
     return django_filters.ModelChoiceFilter(
         queryset=queryset, to_field_name="slug", label=label, empty_label=_("Any"), **kwargs
@@ -133,18 +155,21 @@ class CommitmentFilter(django_filters.FilterSet):
     origin = django_filters.ChoiceFilter(
         choices=Commitment.Origin.choices, label=_("Origin"), empty_label=_("Any")
     )
+    review = ReviewFilter()
     sort = Ordering(
         fields=(
             ("title", "title"),
             ("status", "status"),
             ("target_date", "target"),
             ("priority_area__order", "area"),
+            ("last_reviewed_on", "checked"),
         ),
         field_labels={
             "title": _("Title"),
             "status": _("Status"),
             "target_date": _("Target date"),
             "priority_area__order": _("Priority area"),
+            "last_reviewed_on": _("Last checked"),
         },
         label=_("Sort by"),
         empty_label=_("Priority area, then title"),
@@ -203,13 +228,21 @@ class AgreementFilter(django_filters.FilterSet):
     target_link = django_filters.ChoiceFilter(
         choices=Agreement.TargetLink.choices, label=_("Tie to the target"), empty_label=_("Any")
     )
+    review = ReviewFilter()
     sort = Ordering(
-        fields=(("signed_on", "date"), ("yen_value", "value"), ("title", "title"), ("status", "status")),
+        fields=(
+            ("signed_on", "date"),
+            ("yen_value", "value"),
+            ("title", "title"),
+            ("status", "status"),
+            ("last_reviewed_on", "checked"),
+        ),
         field_labels={
             "signed_on": _("Date signed"),
             "yen_value": _("Value in yen"),
             "title": _("Title"),
             "status": _("Status"),
+            "last_reviewed_on": _("Last checked"),
         },
         label=_("Sort by"),
         empty_label=_("Newest first"),
@@ -246,3 +279,16 @@ class ChangeFilter(django_filters.FilterSet):
 
     def of_kind(self, queryset, name, value):
         return queryset.filter(**{f"{value}__isnull": False})
+
+
+class AssessmentFilter(django_filters.FilterSet):
+    """The verdicts export: all of them, or one country's, or one verdict's."""
+
+    country = slug_choice(Party.objects.countries(), _("Country"))
+    verdict = django_filters.ChoiceFilter(
+        choices=CountryAssessment.Verdict.choices, label=_("Verdict"), empty_label=_("Any")
+    )
+
+    class Meta:
+        model = CountryAssessment
+        fields = []

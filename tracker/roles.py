@@ -16,6 +16,7 @@ EDITED = [
     "exchangerate",
     "reportedfigure",
     "sector",
+    "countryassessment",
 ]
 # Reference data editors may read but not change.
 READ_ONLY = ["leader", "summit", "priorityarea", "chapter", "target", "mechanism", "statement"]

@@ -37,6 +37,7 @@ urlpatterns = [
     path("changes/", per_version(reference.change_list), name="change_list"),
     path("data/", per_version(about.data_dictionary), name="data_dictionary"),
     path("about/", per_version(about.about), name="about"),
+    path("method/", per_version(about.method), name="method"),
     # Not kept per version: see tracker.views.embed.
     path("embed/target.svg", embed.target_badge, name="target_badge"),
     path("embed/target/", embed.target_widget, name="target_widget"),
@@ -44,5 +45,6 @@ urlpatterns = [
     path("embed/countries/<slug:slug>/", embed.country_widget, name="country_widget"),
     path("search/", per_version(search.site_search), name="search"),
     re_path(r"^changes\.(?P<fmt>csv|json)$", exports.changes_export, name="change_export"),
+    re_path(r"^assessments\.(?P<fmt>csv|json)$", exports.assessments_export, name="assessment_export"),
     path("changes/feed/", per_version(reference.StatusChangeFeed()), name="change_feed"),
 ]

@@ -22,7 +22,7 @@ from ..models import (
     Target,
 )
 from ..money import refresh_yen_values
-from . import records  # noqa: F401  (registers commitments, agreements and status changes)
+from . import assessments, records  # noqa: F401  (register assessments, commitments, agreements, steps)
 from .base import AuditedAdmin, VersionedAdmin
 
 admin.site.site_header = _("CA+JAD summit tracker: editors")

@@ -10,9 +10,11 @@ from django.contrib.admin.widgets import (
 )
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..method import definitions_for
 from ..models import DateAccuracy, Source
 from ..services import (
     changes_since,
@@ -37,6 +39,26 @@ STATUS_FIELD_FOR = {
 DATE_ACCURACY_HELP = _(
     "“Unknown” when no source gives the date: leave the date blank, and the public page says so."
 )
+
+
+def definitions_help(model_or_choices, definitions=None):
+    """The method's definitions (tracker.method), for editors beside the field they choose from."""
+    if definitions is None:
+        choices, definitions = model_or_choices.Status.choices, definitions_for(model_or_choices)
+    else:
+        choices = model_or_choices
+    return format_html(
+        '<ul class="definitions-help">{}</ul>',
+        format_html_join(
+            "",
+            "<li><strong>{}</strong>: {} <em>{}</em></li>",
+            (
+                (label, definitions[value].meaning, definitions[value].evidence)
+                for value, label in choices
+                if value in definitions
+            ),
+        ),
+    )
 
 
 def use_source_picker(field, model, *, can_add):
@@ -196,6 +218,11 @@ class TrackedRecordForm(VersionedForm):
         super().__init__(*args, **kwargs)
         use_source_picker(self.fields["status_sources"], self._meta.model, can_add=self.can_add_sources)
         self.original_status = self.instance.status if self.instance.pk else None
+        if "status" in self.fields:
+            model = self._meta.model
+            self.fields["status"].help_text = format_html(
+                "{} {}", model._meta.get_field("status").help_text, definitions_help(model)
+            )
 
     @property
     def status_changing(self):
@@ -267,6 +294,7 @@ class BulkStatusForm(forms.Form):
     def __init__(self, *args, model, can_add_sources=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_status"].choices = model.Status.choices
+        self.fields["new_status"].help_text = definitions_help(model)
         use_source_picker(self.fields["sources"], model, can_add=can_add_sources)
 
     def clean_versions(self):

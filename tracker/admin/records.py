@@ -26,6 +26,7 @@ from ..models import (
 from ..models.currencies import ISO_4217
 from ..services import StaleEdit, change_status_of_many, mark_reviewed, save_record
 from ..templatetags.tracker_format import qualified_money
+from .assessments import assess_selected
 from .base import VersionedAdmin
 from .filters import AgreementAreaFilter, AgreementCountryFilter, NeedsAttentionFilter
 from .forms import (
@@ -251,6 +252,7 @@ class TrackedRecordAdmin(VersionedAdmin):
 
 @admin.register(Commitment)
 class CommitmentAdmin(TrackedRecordAdmin):
+    actions = [*TrackedRecordAdmin.actions, assess_selected]
     list_display = ["title", "origin", "priority_area", "status_badge", "due", "reviewed"]
     list_filter = [NeedsAttentionFilter, "status", "origin", "priority_area", "countries", "is_synthetic"]
     search_fields = ["title", "description", "slug"]

@@ -1,4 +1,5 @@
 from .agreements import Agreement, AgreementCommitment, AgreementParty
+from .assessments import SHARED_ORIGINS, CountryAssessment, Verdict
 from .base import ClaimBasis, DateAccuracy, Exactness
 from .commitments import Commitment
 from .dialogue import Mechanism, Statement
@@ -16,6 +17,7 @@ __all__ = [
     "Chapter",
     "ClaimBasis",
     "Commitment",
+    "CountryAssessment",
     "DataVersion",
     "DateAccuracy",
     "Exactness",
@@ -29,6 +31,8 @@ __all__ = [
     "Source",
     "Statement",
     "StatusChange",
+    "SHARED_ORIGINS",
     "Summit",
     "Target",
+    "Verdict",
 ]

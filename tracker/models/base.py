@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -120,6 +123,17 @@ class TrackedRecord(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def next_review_on(self):
+        """The day its next check by an editor falls due; None when it was never checked."""
+        if self.last_reviewed_on is None:
+            return None
+        return self.last_reviewed_on + timedelta(days=settings.REVIEW_INTERVAL_DAYS)
+
+    @property
+    def review_due(self):
+        return self.next_review_on is None or self.next_review_on <= timezone.localdate()
 
 
 class Translatable:

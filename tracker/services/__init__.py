@@ -2,6 +2,7 @@
 stale-edit checks, reviews and the fixture load. Callers (the admin, the CSV import, commands)
 map the problems these functions report to their own fields and messages."""
 
+from .assessments import assess_many, assessment_problems, record_assessment
 from .editing import (
     StaleEdit,
     changes_since,
@@ -25,6 +26,9 @@ __all__ = [
     "FIXTURE_REASON",
     "FixtureProblem",
     "StaleEdit",
+    "assess_many",
+    "assessment_problems",
+    "record_assessment",
     "change_status",
     "change_status_of_many",
     "commitment_link_problems",

@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from ..models import AgreementCommitment, Source, StatusChange
+from ..method import definitions_for, evidence_problem
+from ..models import AgreementCommitment, CountryAssessment, Source, StatusChange
+from .assessments import assessment_problems
 from .editing import claim_version
 from .status import commitment_link_problems
 
@@ -73,6 +75,7 @@ def load_fixture(path, *, reason):
 
     check_status_evidence()
     check_commitment_links()
+    check_assessments()
     attach_archived_copies([obj for obj, _created in loaded if isinstance(obj, Source)], Path(path).parent)
     for obj, created in loaded:
         del obj.skip_history_when_saving
@@ -111,12 +114,32 @@ def format_errors(error):
 def check_status_evidence():
     """Every status record rests on a source, and not on an opinion piece alone."""
     for change in StatusChange.objects.prefetch_related("sources").select_related("commitment", "agreement"):
-        sources = list(change.sources.all())
-        if not sources:
-            raise FixtureProblem(f"Status record {change.uid} ({change.subject}) cites no source.")
-        if all(source.is_opinion for source in sources):
+        definition = definitions_for(type(change.subject)).get(change.new_status)
+        problem = evidence_problem(
+            change.sources.all(), strong=bool(definition and definition.strong_evidence)
+        )
+        if problem:
+            raise FixtureProblem(f"Status record {change.uid} ({change.subject}): {problem}")
+
+
+def check_assessments():
+    """Every country assessment passes the rules the admin applies (sources, a shared
+    commitment that names the country, a date not in the future)."""
+    for assessment in CountryAssessment.objects.prefetch_related("sources").select_related(
+        "commitment", "country"
+    ):
+        problems = assessment_problems(
+            commitment=assessment.commitment,
+            country=assessment.country,
+            verdict=assessment.verdict,
+            assessed_on=assessment.assessed_on,
+            rationale=assessment.rationale,
+            sources=assessment.sources.all(),
+        )
+        if problems:
             raise FixtureProblem(
-                f"Status record {change.uid} ({change.subject}) rests on an opinion piece alone."
+                f"Assessment {assessment.commitment.slug} / {assessment.country.slug}: "
+                + " ".join(str(message) for message in problems.values())
             )
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ..method import definitions_for, evidence_problem
 from ..models import Agreement, ClaimBasis, Commitment, DateAccuracy, StatusChange, Target
 from .editing import claim_version
 
@@ -84,13 +85,10 @@ def status_change_problems(
         problems[EFFECTIVE_ON] = "The date a status took effect cannot be in the future."
     if not note or not note.strip():
         problems[NOTE] = "Explain the change of status in a note."
-    if not sources:
-        problems[SOURCES] = "Cite at least one source for the new status."
-    elif all(source.is_opinion for source in sources):
-        problems[SOURCES] = (
-            "An opinion piece cannot carry a status on its own: cite a news report, an official "
-            "document or an analysis as well."
-        )
+    definition = definitions_for(type(subject)).get(new_status)
+    problem = evidence_problem(sources, strong=bool(definition and definition.strong_evidence))
+    if problem:
+        problems[SOURCES] = problem
     if isinstance(subject, Commitment) and new_status == Commitment.Status.NOT_ACHIEVED:
         if subject.target_date is None:
             problems[STATUS] = "“Not achieved” needs a target date, and only once that date has passed."

@@ -349,3 +349,12 @@ def reported_figure(figure):
         text = _("%(low)s to %(high)s") % {"low": text, "high": high}
     pattern = REPORTED_FIGURE.get(figure.exactness)
     return str(pattern) % {"figure": text} if pattern else text
+
+
+@register.filter
+def score(value):
+    """A compliance score with its sign (+0.50, 0.00, −0.33), in the language's digits."""
+    if value is None:
+        return ""
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    return f"{sign}{number(abs(value), 2)}"

@@ -1,9 +1,12 @@
-"""About the tracker's data: the data dictionary of every export, the licence, how to cite a
-page, and how to send a correction."""
+"""About the tracker: its assessment method, the data dictionary of every export, the licence,
+how to cite a page, and how to send a correction."""
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 
+from .. import method as assessment_method
+from ..models import SHARED_ORIGINS, Agreement, Commitment, CountryAssessment
 from .exports import EXPORTS
 
 
@@ -17,3 +20,21 @@ def data_dictionary(request):
 
 def about(request):
     return render(request, "tracker/about.html", {"today": timezone.localdate()})
+
+
+def rows(choices, definitions):
+    return [(value, label, definitions[value]) for value, label in choices]
+
+
+def method(request):
+    return render(
+        request,
+        "tracker/method.html",
+        {
+            "commitment_statuses": rows(Commitment.Status.choices, assessment_method.COMMITMENT_STATUSES),
+            "agreement_statuses": rows(Agreement.Status.choices, assessment_method.AGREEMENT_STATUSES),
+            "verdicts": rows(CountryAssessment.Verdict.choices, assessment_method.VERDICTS),
+            "shared_origins": [Commitment.Origin(origin).label for origin in SHARED_ORIGINS],
+            "review_days": settings.REVIEW_INTERVAL_DAYS,
+        },
+    )

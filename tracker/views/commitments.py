@@ -1,8 +1,9 @@
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
+from .. import compliance
 from ..filters import CommitmentFilter
-from ..models import AgreementCommitment, Commitment, StatusChange, Target
+from ..models import SHARED_ORIGINS, AgreementCommitment, Commitment, CountryAssessment, StatusChange, Target
 from .common import follows_renamed_slugs, render_filtered_list
 
 
@@ -36,6 +37,10 @@ def commitment_detail(request, slug):
                 to_attr="public_agreement_links",
             ),
             Prefetch("echoes", queryset=Commitment.objects.public().order_by("title")),
+            Prefetch(
+                "assessments",
+                queryset=CountryAssessment.objects.select_related("country").prefetch_related("sources"),
+            ),
         ),
         slug=slug,
     )
@@ -49,8 +54,14 @@ def commitment_detail(request, slug):
         if commitment.same_pledge_as_id or commitment.echoes.all()
         else []
     )
+    assessments = {assessment.country_id: assessment for assessment in commitment.assessments.all()}
+    shared = commitment.origin in SHARED_ORIGINS
     context = {
         "commitment": commitment,
+        "country_records": [(country, assessments.get(country.pk)) for country in commitment.countries.all()]
+        if shared
+        else [],
+        "compliance": compliance.for_commitment(commitment, assessments.values()) if shared else None,
         "same_pledge": same_pledge,
         "agreement_links": commitment.public_agreement_links,
         "measured_target": Target.objects.filter(commitment=commitment).first(),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import freshness
-from ..models import Agreement, Commitment, Party, PriorityArea, StatusChange, Target
+from ..models import Agreement, Commitment, CountryAssessment, Party, PriorityArea, StatusChange, Target
 from ..progress import compute_progress
 
 PAGE_SIZE = 25
@@ -94,11 +94,12 @@ def recent_changes(limit, changes=None):
 
 def last_updated():
     """When the public record last changed in this database: the newest write to a commitment,
-    an agreement or a status record (the time it was really made, never a date from the data)."""
+    an agreement, a status record or a verdict (the time it was really made, never a date from the data)."""
     stamps = [
         Commitment.objects.public().aggregate(at=Max("updated_at"))["at"],
         Agreement.objects.public().aggregate(at=Max("updated_at"))["at"],
         StatusChange.objects.public().aggregate(at=Max("recorded_at"))["at"],
+        CountryAssessment.objects.public().aggregate(at=Max("updated_at"))["at"],
     ]
     stamps = [stamp for stamp in stamps if stamp is not None]
     return max(stamps) if stamps else None

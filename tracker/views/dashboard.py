@@ -1,7 +1,9 @@
+from django.db.models import Max
 from django.shortcuts import render
 
+from .. import compliance
 from ..charts import bars, target_segments
-from ..models import Agreement, Commitment
+from ..models import Agreement, Commitment, CountryAssessment
 from .common import (
     commitments_by_area,
     countries_without_a_row,
@@ -12,6 +14,15 @@ from .common import (
 )
 
 LATEST_CHANGES = 8
+
+
+def last_review():
+    """The latest day an editor checked a commitment, an agreement or a country's verdict."""
+    days = [
+        model.objects.public().aggregate(day=Max("last_reviewed_on"))["day"]
+        for model in (Commitment, Agreement, CountryAssessment)
+    ]
+    return max((day for day in days if day), default=None)
 
 
 def home(request):
@@ -31,5 +42,11 @@ def home(request):
         "last_updated": last_updated(),
     }
     context["commitment_total"] = sum(count for _v, _l, count in context["commitment_statuses"])
+    unassessed = {value: count for value, _label, count in context["commitment_statuses"]}
+    context["commitments_assessed"] = context["commitment_total"] - unassessed[Commitment.Status.NOT_ASSESSED]
+    scores = compliance.by_country().values()
+    context["pairs_shared"] = sum(score.shared for score in scores)
+    context["pairs_assessed"] = sum(score.assessed for score in scores)
+    context["last_review"] = last_review()
     context["agreement_total"] = sum(count for _v, _l, count in context["agreement_statuses"])
     return render(request, "tracker/home.html", context)

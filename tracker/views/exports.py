@@ -19,19 +19,23 @@ from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ..filters import AgreementFilter, ChangeFilter, CommitmentFilter
+from .. import compliance
+from ..filters import AgreementFilter, AssessmentFilter, ChangeFilter, CommitmentFilter
 from ..models import (
     Agreement,
     AgreementCommitment,
     AgreementParty,
     ClaimBasis,
     Commitment,
+    CountryAssessment,
     DateAccuracy,
     Party,
     Sector,
     Source,
     StatusChange,
+    Verdict,
 )
+from ..models.assessments import SCORES
 from ..models.base import VALUE_EXACTNESS
 from ..rows import raw_rows
 from ..spreadsheet import csv_cell
@@ -92,6 +96,9 @@ COMMITMENT_COLUMNS = {
     "countries": _("The countries it names, separated by “; ”."),
     "organizations": _("The organizations it names, separated by “; ”."),
     "sources": _("The titles of the sources it rests on, separated by “; ”."),
+    "last_checked_on": _(
+        "When an editor last checked it against the evidence (YYYY-MM-DD); blank if not yet."
+    ),
     "is_synthetic": _("True only for generated test records; never in the public data."),
     "url": _("Its page on this site."),
 }
@@ -137,6 +144,9 @@ AGREEMENT_COLUMNS = {
         v0=codes(ClaimBasis.choices),
     ),
     "sources": _("The titles of the sources it rests on, separated by “; ”."),
+    "last_checked_on": _(
+        "When an editor last checked it against the evidence (YYYY-MM-DD); blank if not yet."
+    ),
     "is_synthetic": _("True only for generated test records; never in the public data."),
     "url": _("Its page on this site."),
 }
@@ -172,6 +182,7 @@ COMMITMENT_FIELDS = [
     "status",
     "progress_percent",
     "target_date",
+    "last_reviewed_on",
     "is_synthetic",
 ]
 AGREEMENT_FIELDS = [
@@ -192,6 +203,7 @@ AGREEMENT_FIELDS = [
     "is_aggregate",
     "part_of__slug",
     "part_of_basis",
+    "last_reviewed_on",
     "is_synthetic",
 ]
 CHANGE_FIELDS = [
@@ -208,10 +220,38 @@ CHANGE_FIELDS = [
     "note",
     "recorded_at",
 ]
+ASSESSMENT_COLUMNS = {
+    "commitment_slug": _("The slug of the shared commitment."),
+    "commitment_title": _("Its title."),
+    "country": _("The country assessed."),
+    "country_slug": _("The country's slug; its page is /countries/<slug>/."),
+    "verdict": format_lazy(_("The verdict as a code: {v0}."), v0=codes(Verdict.choices)),
+    "verdict_label": _("The same in words."),
+    "score": _(
+        "The verdict's score: 1, 0 or -1 (a country's score is their average over its assessed rows)."
+    ),
+    "assessed_on": _("The day the rationale was written (YYYY-MM-DD): the evidence it weighs is as of then."),
+    "rationale": _("Why, for readers, as shown on the commitment's page."),
+    "sources": _("The titles of the sources of the verdict, separated by “; ”."),
+    "last_checked_on": _("When an editor last checked the verdict against the evidence (YYYY-MM-DD)."),
+    "url": _("The verdict on the commitment's page."),
+}
+ASSESSMENT_FIELDS = [
+    "pk",
+    "commitment__slug",
+    "commitment__title",
+    "country__name",
+    "country__slug",
+    "verdict",
+    "assessed_on",
+    "rationale",
+    "last_reviewed_on",
+]
 EXPORTS = [
     (_("Commitments"), "tracker:commitment_export", COMMITMENT_COLUMNS),
     (_("Agreements"), "tracker:agreement_export", AGREEMENT_COLUMNS),
     (_("Status history"), "tracker:change_export", CHANGE_COLUMNS),
+    (_("Each country's verdicts on shared commitments"), "tracker:assessment_export", ASSESSMENT_COLUMNS),
 ]
 
 
@@ -412,6 +452,7 @@ def commitments_export(request, fmt):
                     "countries": joined(countries.get(pk, ())),
                     "organizations": joined(organizations.get(pk, ())),
                     "sources": joined(sources.get(pk, ())),
+                    "last_checked_on": commitment["last_reviewed_on"],
                     "is_synthetic": commitment["is_synthetic"],
                     "url": url(commitment["slug"]),
                 }
@@ -469,6 +510,7 @@ def agreements_export(request, fmt):
                     "sectors": joined(sectors.get(pk, ())),
                     "commitments": joined(f"{slug} ({basis})" for slug, basis in commitments.get(pk, ())),
                     "sources": joined(sources.get(pk, ())),
+                    "last_checked_on": agreement["last_reviewed_on"],
                     "is_synthetic": agreement["is_synthetic"],
                     "url": url(agreement["slug"]),
                 }
@@ -519,3 +561,41 @@ def changes_export(request, fmt):
                 }
 
     return export(CHANGE_COLUMNS, rows(), fmt, "status-history", row_count=filterset.qs.count())
+
+
+def assessments_export(request, fmt):
+    """Every country's verdict on the shared commitments naming it."""
+    queryset = compliance.standing_assessments().order_by("commitment__slug", "country__slug")
+    filterset = AssessmentFilter(request.GET, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        return bad_filter(filterset)
+    url = url_maker(request, "tracker:commitment_detail")
+    verdicts = dict(Verdict.choices)
+
+    def rows():
+        source_titles = names(Source, "title")
+        for batch in batches(filterset.qs, ASSESSMENT_FIELDS):
+            sources = links(
+                CountryAssessment.sources.through,
+                "countryassessment",
+                "source",
+                owners=[assessment["pk"] for assessment in batch],
+                names=source_titles,
+            )
+            for assessment in batch:
+                yield {
+                    "commitment_slug": assessment["commitment__slug"],
+                    "commitment_title": assessment["commitment__title"],
+                    "country": assessment["country__name"],
+                    "country_slug": assessment["country__slug"],
+                    "verdict": assessment["verdict"],
+                    "verdict_label": verdicts[assessment["verdict"]],
+                    "score": SCORES[assessment["verdict"]],
+                    "assessed_on": assessment["assessed_on"],
+                    "rationale": assessment["rationale"],
+                    "sources": joined(sources.get(assessment["pk"], ())),
+                    "last_checked_on": assessment["last_reviewed_on"],
+                    "url": f"{url(assessment['commitment__slug'])}#assessment-{assessment['country__slug']}",
+                }
+
+    return export(ASSESSMENT_COLUMNS, rows(), fmt, "country-assessments", row_count=filterset.qs.count())

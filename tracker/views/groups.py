@@ -3,13 +3,25 @@ priority areas and sectors."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
-from ..models import Agreement, AgreementParty, Commitment, Leader, Party, PriorityArea, Sector, StatusChange
+from .. import compliance
+from ..models import (
+    SHARED_ORIGINS,
+    Agreement,
+    AgreementParty,
+    Commitment,
+    CountryAssessment,
+    Leader,
+    Party,
+    PriorityArea,
+    Sector,
+    StatusChange,
+)
+from ..models.commitments import BY_A_LEADER
 from ..progress import Split
 from .common import (
-    commitments_by_area,
     count_of,
     current_progress,
     every_status,
@@ -20,7 +32,6 @@ from .common import (
 
 SHOWN = 50  # records listed on a group page; the rest are one click away in the filtered list
 COUNTRY_CHANGES = 5
-COUNTRY_COMMITMENTS = 200  # a scorecard lists a country's commitments by area, up to this many
 
 
 @dataclass
@@ -32,6 +43,7 @@ class Scorecard:
     commitment_statuses: list  # [(status, label, count)], every status of the vocabulary
     agreement_statuses: list
     counted: Split | None
+    compliance: compliance.Compliance
 
     @property
     def commitment_total(self):
@@ -61,12 +73,14 @@ def country_scorecards():
         for party_id, status, number in counts:
             by_party.setdefault((party_id, kind), {})[status] = number
     _target, progress = current_progress()
+    scores = compliance.by_country()
     return [
         Scorecard(
             country,
             every_status(Commitment.Status.choices, by_party.get((country.pk, "commitments"), {})),
             every_status(Agreement.Status.choices, by_party.get((country.pk, "agreements"), {})),
             country_counted(progress, country) if progress else None,
+            scores.get(country.pk, compliance.Compliance(0)),
         )
         for country in Party.objects.countries().prefetch_related(
             Prefetch("leaders", queryset=Leader.objects.order_by("name"))
@@ -124,6 +138,57 @@ def country_list(request):
     return render(request, "tracker/country_list.html", {"scorecards": country_scorecards()})
 
 
+@dataclass
+class CommitmentGroup:
+    """The commitments of one kind that name a country: `key` says whose they are (its own
+    leader's, joint, Japan's, another leader's), the first SHOWN of them with the country's
+    verdict on each where it is assessed."""
+
+    key: str
+    total: int
+    commitments: list
+
+
+JAPAN_ORIGINS = [Commitment.Origin.INITIATIVE, Commitment.Origin.JAPAN_ANNOUNCEMENT]
+JOINT_ORIGINS = [origin for origin in SHARED_ORIGINS if origin not in JAPAN_ORIGINS]
+
+
+def country_commitment_groups(country, commitments):
+    """What the country's leader proposed or raised, what it committed to jointly, what Japan
+    announced (for it), and what other leaders proposed that names it: one count and a query per
+    group, however many records there are."""
+    own_leader = Q(origin__in=BY_A_LEADER, proposed_by__country=country)
+    kinds = [
+        ("proposed", own_leader),
+        ("joint", Q(origin__in=JOINT_ORIGINS)),
+        ("japan", Q(origin__in=JAPAN_ORIGINS)),
+        ("others", Q(origin__in=BY_A_LEADER) & ~own_leader),
+    ]
+    totals = commitments.aggregate(**{key: Count("pk", filter=condition) for key, condition in kinds})
+    groups = [
+        CommitmentGroup(
+            key,
+            totals[key],
+            list(
+                commitments.filter(condition)
+                .select_related("priority_area", "proposed_by")
+                .order_by("title")[:SHOWN]
+            ),
+        )
+        for key, condition in kinds
+    ]
+    listed = [commitment.pk for group in groups for commitment in group.commitments]
+    verdicts = {
+        assessment.commitment_id: assessment
+        for assessment in CountryAssessment.objects.filter(country=country, commitment__in=listed)
+    }
+    for group in groups:
+        for commitment in group.commitments:
+            commitment.shared = commitment.origin in SHARED_ORIGINS
+            commitment.country_assessment = verdicts.get(commitment.pk)
+    return groups
+
+
 @follows_renamed_slugs(Party)
 def country_detail(request, slug):
     country = get_object_or_404(
@@ -135,22 +200,13 @@ def country_detail(request, slug):
         counted_in=lambda progress: country_counted(progress, country),
     )
     commitments = Commitment.objects.public().filter(countries=country)
-    groups = [group for group in commitments_by_area(commitments) if group["total"]]
-    first = commitments.select_related("priority_area", "proposed_by").order_by("title")[:COUNTRY_COMMITMENTS]
-    listed = {}
-    for commitment in first:
-        listed.setdefault(commitment.priority_area_id, []).append(commitment)
-    for group in groups:
-        group["commitments"] = listed.get(group["area"].pk if group["area"] else None, [])
-    statuses = [
-        (value, label, sum(group["statuses"][index][2] for group in groups))
-        for index, (value, label) in enumerate(Commitment.Status.choices)
-    ]
+    groups = country_commitment_groups(country, commitments)
+    statuses = status_counts(commitments, Commitment.Status.choices)
     context.update(
         commitment_groups=groups,
         commitment_statuses=statuses,
-        commitment_total=sum(group["total"] for group in groups),
-        commitments_listed=sum(len(group["commitments"]) for group in groups),
+        commitment_total=sum(count for _value, _label, count in statuses),
+        compliance=compliance.by_country().get(country.pk, compliance.Compliance(0)),
     )
     context["changes"] = recent_changes(COUNTRY_CHANGES, StatusChange.objects.public().involving(country))
     return render(request, "tracker/country_detail.html", {"country": country, **context})

@@ -12,6 +12,7 @@ from ..charts import bars, target_segments
 from ..models import (
     Agreement,
     Commitment,
+    CountryAssessment,
     ExchangeRate,
     Mechanism,
     Party,
@@ -152,8 +153,22 @@ def effective_line(change):
     return _("Took effect %(date)s") % {"date": known_date(change.effective_on, change.date_accuracy)}
 
 
+def with_verdicts(changes, assessments):
+    """Status steps and country verdicts in one feed, newest first: a verdict appears again,
+    as a new entry, each time it is revised."""
+    verdicts = list(
+        assessments.select_related("commitment", "country").order_by("-updated_at", "-pk")[:FEED_ITEMS]
+    )
+    if not verdicts:
+        return list(changes)
+    items = [*changes[:FEED_ITEMS], *verdicts]
+    items.sort(key=lambda item: item.recorded_at if isinstance(item, StatusChange) else item.updated_at)
+    return items[::-1][:FEED_ITEMS]
+
+
 class StatusChangeFeed(Feed):
-    """The feed in the language of its address (/ja/changes/feed/ is in Japanese)."""
+    """The feed in the language of its address (/ja/changes/feed/ is in Japanese): status steps
+    and countries' verdicts."""
 
     feed_type = Atom1Feed
     title = gettext_lazy("CA+JAD Tokyo summit tracker: status changes")
@@ -166,28 +181,41 @@ class StatusChangeFeed(Feed):
         return reverse("tracker:change_list")
 
     def items(self):
-        return recent_changes(FEED_ITEMS)
+        return with_verdicts(recent_changes(FEED_ITEMS), CountryAssessment.objects.public())
 
     def item_title(self, change):
+        if isinstance(change, CountryAssessment):
+            return _("%(title)s: %(country)s, verdict %(verdict)s") % {
+                "title": change.commitment.localized("title"),
+                "country": change.country.localized("name"),
+                "verdict": change.get_verdict_display(),
+            }
         old = f"{change.old_status_label} → " if change.old_status else ""
         return f"{change.subject.localized('title')}: {old}{change.new_status_label}"
 
     def item_description(self, change):
+        if isinstance(change, CountryAssessment):
+            assessed = _("Assessed on %(date)s") % {"date": known_date(change.assessed_on)}
+            return f"{assessed}. {change.localized('rationale')}"
         return f"{effective_line(change)}. {change.localized('note')}"
 
     def item_link(self, change):
+        if isinstance(change, CountryAssessment):
+            return change.get_absolute_url()
         return f"{change.subject.get_absolute_url()}#change-{change.uid}"
 
     def item_guid(self, change):
+        if isinstance(change, CountryAssessment):
+            return f"urn:tracker:assessment:{change.pk}:{change.version}"
         return f"urn:uuid:{change.uid}"
 
     item_guid_is_permalink = False
 
     def item_pubdate(self, change):
-        return change.recorded_at
+        return change.updated_at if isinstance(change, CountryAssessment) else change.recorded_at
 
     def item_updateddate(self, change):
-        return change.recorded_at
+        return self.item_pubdate(change)
 
 
 class CountryChangeFeed(StatusChangeFeed):
@@ -210,7 +238,10 @@ class CountryChangeFeed(StatusChangeFeed):
         return country.get_absolute_url()
 
     def items(self, country):
-        return recent_changes(FEED_ITEMS, StatusChange.objects.public().involving(country))
+        return with_verdicts(
+            recent_changes(FEED_ITEMS, StatusChange.objects.public().involving(country)),
+            CountryAssessment.objects.public().filter(country=country),
+        )
 
 
 class RecordChangeFeed(StatusChangeFeed):
@@ -238,6 +269,9 @@ class RecordChangeFeed(StatusChangeFeed):
 
 class CommitmentChangeFeed(RecordChangeFeed):
     model = Commitment
+
+    def items(self, record):
+        return with_verdicts(super().items(record), record.assessments.all())
 
 
 class AgreementChangeFeed(RecordChangeFeed):
