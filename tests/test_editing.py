@@ -167,7 +167,9 @@ def test_not_achieved_only_after_the_target_date(editor_client, summit_data):
         "“Not achieved” is allowed only after the target date (20 December 2030) has passed."
     ]
     # "Not achieved" is a strong claim: an official source carries it (a news report alone does not).
-    official = Source.objects.create(slug="official-statement", title="A statement", kind="official", note="-")
+    official = Source.objects.create(
+        slug="official-statement", title="A statement", kind="official", note="-"
+    )
     response = post_change(
         editor_client,
         commitment,
