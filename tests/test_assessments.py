@@ -187,7 +187,8 @@ def test_import_shows_every_problem_and_writes_only_what_was_previewed(editor_cl
     day = TODAY.isoformat()
     bad = (
         HEADER
-        + f"tokyo-initiative-3-trillion-yen,kazakhstan,partial,{day},Begun.,newsaz-opinion-agreements-by-country,\n"
+        + f"tokyo-initiative-3-trillion-yen,kazakhstan,partial,{day},Begun."
+        + ",newsaz-opinion-agreements-by-country,\n"
         + "tokyo-initiative-3-trillion-yen,atlantis,partial,01/02/2026,Begun.,summit-overview-2025-12-25,\n"
     )
     preview = import_csv(editor_client, bad, preview="1")
