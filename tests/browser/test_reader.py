@@ -89,9 +89,12 @@ def test_the_scorecards_compare_the_six_countries(page, site, width):
     expect(page.locator(".result-count")).to_contain_text("42 commitments match these filters")
 
 
-def test_a_country_page_groups_its_commitments_by_area_with_a_legend(page, site):
+def test_a_country_page_groups_its_commitments_by_who_made_them_with_a_legend(page, site):
     page.goto(site + "/countries/kyrgyzstan/")
     legend = page.locator("#commitments-heading + p + figure .status-legend")
     expect(legend).to_contain_text("Not yet assessed: 42")
     expect(legend).to_contain_text("Achieved: 0")
-    expect(page.get_by_role("heading", name="Green and Resilience (12)")).to_be_visible()
+    # 20 + 14 + 8 folded = the 42 of the legend: every commitment in exactly one group.
+    expect(page.get_by_role("heading", name="Committed to jointly (20)")).to_be_visible()
+    expect(page.get_by_role("heading", name="Announced by Japan, naming Kyrgyzstan (14)")).to_be_visible()
+    expect(page.get_by_role("heading", name="Proposed by other leaders, naming Kyrgyzstan (8)")).to_be_visible()
