@@ -184,11 +184,20 @@ def test_the_window_end_and_an_undated_rate_are_shown_only_as_our_method(client,
     # Beside an undated rate, the day we apply it from is given only as our method, in every language.
     rate_with_day = re.compile(r"157[.,]894736[^<]{0,40}?(20 December 2025|2025年12月20日|20 декабря 2025)")
     assert rate_with_day.search("1 USD = ¥157.894736 (20 December 2025)")  # the check can fail
+    iso_day = re.compile(r"157[.,]894736[^<]{0,40}?2025-12-20")
     for prefix in ("", "/ja", "/ru"):
-        for path in ("/target/", "/agreements/uzbekistan-japan-summit-package/"):
+        paths = ("/target/", "/agreements/uzbekistan-japan-summit-package/")
+        # The source the rate comes from lists it too, and so once printed "on 2025-12-20".
+        for path in (*paths, "/sources/priority-areas-and-target-report/"):
             shown = METHOD.sub("", client.get(prefix + path).content.decode())
             assert not rate_with_day.search(shown), prefix + path
+            assert not iso_day.search(shown), prefix + path
+    assert iso_day.search("1 USD = ¥157.894736 on 2025-12-20")  # the check can fail
+    source_page = client.get("/sources/priority-areas-and-target-report/").content.decode()
+    assert "undated in its source; we apply it from 20 December 2025 (our assumption)" in source_page
     assert "implied by an undated conversion" in agreement_page
+    # The share of the window elapsed is our count too, and says so where it is shown.
+    assert "as we count it from the summit" in client.get("/").content.decode()
     initiative = Commitment.objects.get(slug="tokyo-initiative-3-trillion-yen")
     assert initiative.target_date is None and target.commitment == initiative
     page = client.get(initiative.get_absolute_url()).content.decode()
@@ -271,6 +280,17 @@ def test_chapters_are_the_reports_own_never_the_declarations(client, summit_data
                 assert wrong not in html, (language, area, wrong)
 
 
+def test_a_commitments_chapter_is_our_reading_of_the_reports_titles(client, summit_data):
+    placed = Commitment.objects.exclude(chapter=None)
+    assert placed.count() >= 10
+    for commitment in placed:
+        html = client.get(commitment.get_absolute_url()).content.decode()
+        term = html.split("analytical report's chapter list", 1)[1].split("</dd>", 1)[0]
+        assert "our reading" in term and "does not say in which chapter" in term, commitment.slug
+    # Source 004 never mentions the Middle Corridor: no chapter of its list is given for it.
+    assert Commitment.objects.get(slug="declaration-middle-corridor").chapter is None
+
+
 def test_joined_reports_and_opinion_only_records_say_so(client, summit_data):
     for slug in ("uzbekistan-japan-summit-package", "kazakhstan-japan-summit-package"):
         html = client.get(f"/agreements/{slug}/").content.decode()
@@ -279,6 +299,10 @@ def test_joined_reports_and_opinion_only_records_say_so(client, summit_data):
     for slug in ("kyrgyzstan", "tajikistan", "turkmenistan"):
         html = client.get(f"/agreements/{slug}-japan-summit-documents/").content.decode()
         assert "Only the opinion piece (source 003) names these documents" in html
+    # Sources 000 (signed) and 001 (two plants, presented) are joined for the solar plants.
+    html = client.get("/agreements/uzbekistan-solar-power-plants/").content.decode()
+    assert "Our inference joins two reports in this record" in html
+    assert "Neither says they are the same plants" in html
 
 
 def test_words_the_sources_did_not_use_are_gone(client, summit_data):
@@ -298,6 +322,31 @@ def test_words_the_sources_did_not_use_are_gone(client, summit_data):
     source = client.get("/sources/summit-overview-2025-12-25/").content.decode()
     assert "currency signs before the dollar figures are missing" not in source
     assert "that they are US dollars is our reading" in source
+    # Words and ranks no source gives, found by the second audit (issue 17).
+    gone = [
+        "a treaty matter",
+        "above all the Trans-Caspian route",
+        "inviting Japan into",
+        "hosting rotating",
+        "the first regular dialogue any country",
+        "UN Development Programme",
+        "Japan&#x27;s decision announced at the summit",
+        "to train specialists",
+        "to students from the region",
+        "currency sign is missing",
+        "signed or presented",
+        "The commitments the sources name",
+    ]
+    for path, response in crawl(client, "/").items():
+        html = response.body.decode()
+        if response["Content-Type"].startswith("text/html") and path.startswith(
+            ("/countries/", "/agreements/", "/commitments/", "/organizations/", "/dialogue/")
+        ):
+            for words in gone:
+                assert words not in html, (path, words)
+    assert "one report (source 000) adds that hosting rotates in alphabetical order" in (
+        client.get("/dialogue/").content.decode()
+    )
     target = client.get("/target/").content.decode()
     assert "about $18 billion to $19 billion" in target  # "around" kept
     assert "€17.9 billion" in target and "17.90" not in target

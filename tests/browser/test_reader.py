@@ -97,4 +97,6 @@ def test_a_country_page_groups_its_commitments_by_who_made_them_with_a_legend(pa
     # 20 + 14 + 8 folded = the 42 of the legend: every commitment in exactly one group.
     expect(page.get_by_role("heading", name="Committed to jointly (20)")).to_be_visible()
     expect(page.get_by_role("heading", name="Announced by Japan, naming Kyrgyzstan (14)")).to_be_visible()
-    expect(page.get_by_role("heading", name="Proposed by other leaders, naming Kyrgyzstan (8)")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Proposed by other leaders, naming Kyrgyzstan (8)")
+    ).to_be_visible()

@@ -20,7 +20,7 @@ class CommitmentOrigin(models.TextChoices):
 
     DECLARATION = "declaration", _("Tokyo Declaration")
     INITIATIVE = "initiative", _("CA+JAD Tokyo Initiative")
-    JAPAN_ANNOUNCEMENT = "japan_announcement", _("Japan's decision announced at the summit")
+    JAPAN_ANNOUNCEMENT = "japan_announcement", _("Japan's decision, reported at the summit")
     LEADERS_AGREED = "summit_outcome", _("Agreed by the leaders at the summit")
     CENTRAL_ASIAN_LEADERS = "ca_leaders", _("Affirmed by the Central Asian leaders")
     LEADER_PROPOSAL = "leader_proposal", _("Leader's proposal")

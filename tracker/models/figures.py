@@ -113,6 +113,9 @@ class ExchangeRate(models.Model):
         ]
 
     def __str__(self):
+        if self.date_is_assumed:  # the source gives no day: never print one as if it did
+            applied = f"undated in its source; applied from {self.effective_on}"
+            return f"1 {self.currency} = ¥{self.rate_to_jpy} ({applied})"
         return f"1 {self.currency} = ¥{self.rate_to_jpy} on {self.effective_on}"
 
     def natural_key(self):

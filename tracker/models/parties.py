@@ -105,7 +105,7 @@ class Party(Translatable, models.Model):
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
 
 
-class Leader(models.Model):
+class Leader(Translatable, models.Model):
     """A head of state or government who took part in a summit."""
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
@@ -113,6 +113,12 @@ class Leader(models.Model):
     title = models.CharField(
         verbose_name=_("title"), max_length=100, help_text=_("E.g. President, Prime Minister.")
     )
+    # In the established press forms of each language (Japanese writes the title after the name).
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True, help_text=TRANSLATION_HELP)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True, help_text=TRANSLATION_HELP)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=100, blank=True, help_text=TRANSLATION_HELP)
+    title_ru = models.CharField(_("title (Russian)"), max_length=100, blank=True, help_text=TRANSLATION_HELP)
+    translated_fields = ("name", "title")
     country = models.ForeignKey(
         Party,
         on_delete=models.PROTECT,

@@ -8,9 +8,9 @@ from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.utils.formats import date_format, number_format
-from django.utils.html import format_html, strip_tags
-from django.utils.safestring import SafeData
-from django.utils.translation import get_language, gettext_lazy, ngettext, npgettext
+from django.utils.html import conditional_escape, format_html, strip_tags
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import get_language, gettext_lazy, ngettext, npgettext, pgettext
 from django.utils.translation import gettext as _
 
 from tracker import charts
@@ -276,6 +276,36 @@ def text(record, field, linebreaks=False, plain=False):
         value, written_in = getattr(record, field), "en"
     body = linebreaksbr(value) if linebreaks else value
     return body if plain or written_in == page else english(body)
+
+
+@register.filter
+def full_stop(preceding):
+    """The full stop that ends a sentence whose last words are `preceding`: none where they end
+    with one already (a Russian date's “г.”), “。” in Japanese."""
+    if str(preceding).rstrip().endswith((".", "。")):
+        return ""
+    return "。" if language() == "ja" else "."
+
+
+def sentences(*parts):
+    """Sentences joined as the active language writes them, each ended once."""
+    joiner = "" if language() == "ja" else " "
+    return joiner.join(f"{part}{full_stop(part)}" for part in parts if part)
+
+
+@register.simple_tag
+def leader(person, with_title=True):
+    """A leader as each language's press writes one: “President Kassym-Jomart Tokayev”,
+    “カシムジョマルト・トカエフ大統領”, “Президент Касым-Жомарт Токаев”; a part with no translation
+    yet is its English, marked."""
+    name = text(person, "name")
+    if not with_title:
+        return name
+    # The pattern comes from the catalogue and holds no markup; the parts are escaped.
+    pattern = pgettext("a leader's title and name", "%(title)s %(name)s")
+    return mark_safe(
+        pattern % {"title": conditional_escape(text(person, "title")), "name": conditional_escape(name)}
+    )
 
 
 @register.inclusion_tag("includes/translation_note.html")

@@ -85,8 +85,9 @@ COMMITMENT_COLUMNS = {
         v0=codes(ClaimBasis.choices),
     ),
     "chapter_of_analysis_004": _(
-        "The chapter of the analytical report (source 004) it falls under: the report's titles, not "
-        "proven chapters of the declaration."
+        "Our reading: the chapter of the analytical report's own chapter list (source 004) whose title "
+        "covers its subject. The report does not say where it discusses each commitment, and its titles "
+        "are not proven chapters of the declaration."
     ),
     "status": _("The current status as a code (stable; for machines)."),
     "status_label": _("The current status in words."),

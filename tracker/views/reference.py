@@ -23,7 +23,7 @@ from ..models import (
     Summit,
 )
 from ..progress import EXCLUDED_STATUSES, EXCLUSION_REASONS, PACE_MIN_DATES, PACE_MIN_SPAN_DAYS, TIERS
-from ..templatetags.tracker_format import known_date
+from ..templatetags.tracker_format import known_date, sentences
 from .common import (
     PAGE_SIZE,
     count_of,
@@ -196,8 +196,8 @@ class StatusChangeFeed(Feed):
     def item_description(self, change):
         if isinstance(change, CountryAssessment):
             assessed = _("Assessed on %(date)s") % {"date": known_date(change.assessed_on)}
-            return f"{assessed}. {change.localized('rationale')}"
-        return f"{effective_line(change)}. {change.localized('note')}"
+            return sentences(assessed, change.localized("rationale"))
+        return sentences(effective_line(change), change.localized("note"))
 
     def item_link(self, change):
         if isinstance(change, CountryAssessment):
