@@ -110,7 +110,7 @@ def query_counts(env, paths):
         "    counts[path] = len(queries)\n"
         "print(json.dumps(counts))\n"
     )
-    return json.loads(django({**env, "PUBLIC_PAGE_CACHE_MIB": "0"}, code))
+    return json.loads(django({**env, "PUBLIC_PAGE_CACHE": "false"}, code))
 
 
 def wait_for(port, process, path="/"):

@@ -106,7 +106,7 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "tracker.apps.TrackerAdminConfig",  # Django's admin, its home page the editors' desk
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -134,7 +134,8 @@ MIDDLEWARE = [
     # /as-of/<moment>/<address>: the page as it stood then, read from a snapshot of the audit
     # trail (before the language is taken from the address it rewrites).
     "tracker.as_of.AsOfMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's session middleware, answering 503 like the rest when the database is gone.
+    "tracker.middleware.SessionMiddleware",
     # The language comes from the address alone (/ja/…, /ru/…; none is English), so a cached
     # page is always in the language of its address.
     "django.middleware.locale.LocaleMiddleware",
@@ -163,10 +164,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = False
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-# The address is the socket's peer only: X-Forwarded-For is set by the client and can be forged.
-# Behind a trusted reverse proxy, replace this with that proxy's header handling.
-AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
-AXES_CLIENT_IP_CALLABLE = None
+# The address is the socket's peer unless TRUSTED_PROXY_COUNT reverse proxies of ours stand in
+# front: then the entry the first of them appended to X-Forwarded-For (tracker.proxies). Entries
+# to its left come from the client and are never trusted, so no one can lock editors out by
+# sending their address.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "tracker.proxies.client_address"
 
 # Reverting to an old version from the history page would change a status without its dated,
 # sourced record; corrections go through the forms instead.
@@ -302,6 +305,11 @@ LOGIN_URL = "admin:login"
 # database may show them, and the site then says so on every page.
 SHOW_SYNTHETIC_RECORDS = envbool("SHOW_SYNTHETIC_RECORDS", False)
 
+# A change readers would see (a status, a value, a tie to the target, a verdict, a new record)
+# waits until a second editor approves it (tracker.services.reviews). A small team may switch
+# this off; the audit trail then shows each change with its one editor.
+REQUIRE_SECOND_EDITOR = envbool("REQUIRE_SECOND_EDITOR", True)
+
 # Editors check every record against new evidence at least this often; each record's page
 # says when it was last checked and when its next check falls due (tracker.method).
 REVIEW_INTERVAL_DAYS = envint("REVIEW_INTERVAL_DAYS", 90)
@@ -315,10 +323,43 @@ if CONTACT_EMAIL:
     except ValidationError:
         raise ImproperlyConfigured(f"CONTACT_EMAIL={CONTACT_EMAIL!r} is not an email address.") from None
 
-# Public pages rendered once per data version are kept in each server process, up to this size
-# (tracker.freshness.per_version); 0 renders every request, the default with DEBUG, where
+# Public pages rendered once per data version are kept in the cache (tracker.freshness.per_version)
+# for at most PUBLIC_PAGE_SECONDS; off renders every request, the default with DEBUG, where
 # templates change under a running server.
-PUBLIC_PAGE_CACHE_MIB = envint("PUBLIC_PAGE_CACHE_MIB", 0 if DEBUG else 32)
+PUBLIC_PAGE_CACHE = envbool("PUBLIC_PAGE_CACHE", not DEBUG)
+PUBLIC_PAGE_SECONDS = envint("PUBLIC_PAGE_SECONDS", 24 * 3600)
+
+
+def cache_from_url(url):
+    """Django's own Redis backend for redis:// and rediss:// addresses (shared by every process
+    and server); nothing else is accepted."""
+    if not url.startswith(("redis://", "rediss://")):
+        raise ImproperlyConfigured(
+            f"CACHE_URL must start with redis:// or rediss://, got {url.split('@')[-1]!r}."
+        )
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "tracker"),
+        "TIMEOUT": None,
+        # A cache that stops answering is a miss, not an error page (tracker.freshness).
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+
+
+# Pages and computed figures, keyed on the data version (tracker.freshness). In one process by
+# default, so `make run` needs nothing more; with CACHE_URL=redis://… one cache serves every
+# worker and every server, and a figure is computed once for all of them after a change.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+CACHES = {
+    "default": cache_from_url(CACHE_URL)
+    if CACHE_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 1000)},
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ from tracker.models import (
     Agreement,
     AgreementParty,
     Commitment,
+    DataVersion,
     ExchangeRate,
     Leader,
     Party,
@@ -45,7 +46,7 @@ def tracker_counts(*, audit=True):
     return {
         model._meta.model_name: model.objects.count()
         for model in apps.get_app_config("tracker").get_models()
-        if audit or not model._meta.model_name.startswith("historical")
+        if (audit or not model._meta.model_name.startswith("historical")) and model is not DataVersion
     }
 
 

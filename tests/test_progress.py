@@ -68,11 +68,8 @@ def test_a_new_rate_changes_the_stored_figures():
     rate = make_rate("USD", "150", datetime.date(2025, 12, 1))
     agreement = stated(amount="10", currency="USD")
     assert progress().stated.yen == Decimal("1500")
-    from tracker.money import refresh_yen_values
-
     rate.rate_to_jpy = Decimal("151")
-    rate.save()
-    refresh_yen_values()
+    rate.save()  # restates every value in its currency (tracker.counting), in the same transaction
     agreement.refresh_from_db()
     assert agreement.yen_value == Decimal("1510")
     assert progress().stated.yen == Decimal("1510")

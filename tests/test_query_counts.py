@@ -102,7 +102,7 @@ PAGES = [
 @pytest.mark.parametrize("extra_agreements", [0, 1000])
 def test_page_query_counts_are_fixed(client, summit_data, settings, extra_agreements):
     settings.SHOW_SYNTHETIC_RECORDS = True  # the extra rows must reach the pages to be counted
-    settings.PUBLIC_PAGE_CACHE_MIB = 0  # count what rendering a page costs, not a kept copy
+    settings.PUBLIC_PAGE_CACHE = False  # count what rendering a page costs, not a kept copy
     create_synthetic(agreements=extra_agreements, commitments=extra_agreements // 3, seed=7)
     client.get("/")  # computes the target's progress for this data version
     measured = {}
@@ -122,7 +122,7 @@ def test_progress_is_recomputed_once_after_a_change(client, summit_data, setting
     agreement-sector pairs, rates) run once per change, not per request."""
     from tracker.models import Agreement
 
-    settings.PUBLIC_PAGE_CACHE_MIB = 0
+    settings.PUBLIC_PAGE_CACHE = False
 
     def target_page():
         with CaptureQueriesContext(connection) as queries:

@@ -26,7 +26,7 @@ from django.http import HttpResponseBadRequest, HttpResponseNotFound, HttpRespon
 from django.urls import get_script_prefix, set_script_prefix
 from django.utils import timezone
 
-from .models import Agreement, DataVersion, ExchangeRate
+from .models import Agreement, DataVersion
 
 PREFIX = re.compile(r"^/as-of/(?P<moment>[^/]+)(?P<rest>/.*)$")
 ADMIN = re.compile(r"^/(ja/|ru/)?admin(/|$)")
@@ -131,7 +131,7 @@ def build(path, moment):
         copy_records(alias, moment)
         users = user_model.objects.values("pk", "username", "first_name", "last_name")
         user_model.objects.using(alias).bulk_create(user_model(**user, password="!") for user in users)
-        DataVersion.objects.using(alias).create(pk=1, token=f"as-of-{moment_text(moment)}"[:32])
+        DataVersion.objects.using(alias).create()  # its version is named by the snapshot's alias
     finally:
         connections[alias].close()
         del connections[alias]
@@ -151,17 +151,12 @@ def copy_records(alias, moment):
         for row in rows.iterator(chunk_size=2000):
             latest.setdefault(row.id, row)
         records[model] = [row for row in latest.values() if row.history_type != "-"]
-    rates = [row.instance for row in records.get(ExchangeRate, [])]
-    from .money import convert, group_rates  # imports the models
-
-    by_currency = group_rates(rates)
     order = sorted(records, key=lambda model: dependency_rank(model, records))
     for model in order:
         instances = [row.instance for row in records[model]]
-        if model is Agreement:
+        if model is Agreement:  # figures are not audited: tracker.counting derives them below
             for agreement in instances:
-                yen, rate = convert(agreement, by_currency)
-                agreement.yen_value, agreement.yen_rate_id = yen, rate.pk if rate else None
+                agreement.yen_rate_id = None
         model._base_manager.using(alias).bulk_create(instances, batch_size=500)
     kept = {model: {row.id for row in rows} for model, rows in records.items()}
     for model, rows in records.items():
@@ -188,6 +183,9 @@ def copy_records(alias, moment):
                 ],
                 batch_size=2000,
             )
+    from .counting import recount  # imports the models
+
+    recount(using=alias)  # each agreement's figures, from that moment's values, rates and target
 
 
 def dependency_rank(model, records):

@@ -30,9 +30,16 @@ LICENCE = {
 }
 
 
+def local_path(path):
+    """`path` as an address on this site: “//evil.example/” would be another host's address to a
+    browser, so leading slashes collapse into one."""
+    return "/" + path.lstrip("/")
+
+
 def other_languages(request):
     """This page in every language, filters kept: [(code, name, address, is_current)]."""
-    here = getattr(request, "today_path", None) or request.get_full_path()  # reversed inside an as-of prefix
+    # today_path: reversed inside an as-of prefix.
+    here = local_path(getattr(request, "today_path", None) or request.get_full_path())
     current = get_language()
     return [
         {"code": code, "name": name, "url": translate_url(here, code), "current": code == current}
@@ -59,10 +66,10 @@ def site(request):
 def dated_path(request):
     """The as-of address that reproduces this page as it reads now (tracker.as_of)."""
     if getattr(request, "as_of", None) is not None:
-        return request.get_full_path()
+        return local_path(request.get_full_path())
     # The moment of rendering, rounded up to the second: every change the page shows was
     # recorded before it. (A kept copy of the page keeps its moment; the data it shows is
     # unchanged since, so the address still gives the same page.)
     now = timezone.now()
     moment = now.replace(microsecond=0) + datetime.timedelta(seconds=1 if now.microsecond else 0)
-    return f"/as-of/{moment_text(moment)}{request.get_full_path()}"
+    return f"/as-of/{moment_text(moment)}{local_path(request.get_full_path())}"

@@ -1,118 +1,142 @@
-"""The data's version, and figures kept from one version to the next.
+"""The data's version, and pages and figures kept from one version to the next.
 
-Every save or delete of a tracker record and every change to its many-to-many links gives
-DataVersion a new token, in the same transaction as the change (signals, connected in
-TrackerConfig.ready); bulk writes that skip signals call bump() themselves. A figure kept for
-one token is therefore valid until the next committed write, in every server process, and an
-editor's save shows on the next request.
+Every save or delete of a tracker record and every change to its many-to-many links appends a
+row to the DataVersion log, in the same transaction as the change (signals, connected in
+TrackerConfig.ready; bulk writes that skip signals call bump() themselves). A reader's version is
+the newest row with the number of committed rows among the latest WINDOW: it changes when any
+write commits, whatever the order writers commit in. Appending takes no lock another writer
+waits for, so writers never queue or deadlock on it.
+
+Pages and figures are kept in Django's cache framework (locmem in one process by default, Redis
+shared by every process and server when CACHE_URL says so), keyed on that version, so an editor's
+save shows on the next request everywhere.
 """
 
+import hashlib
+import logging
 import threading
-from collections import OrderedDict
+import time
 from functools import wraps
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.core.cache import cache
+from django.db import router, transaction
+from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.utils import timezone
 
 from .models import DataVersion
-from .models.version import new_token
 
-_lock = threading.Lock()
-_kept = {}  # name -> (key, value): the latest value of each figure, in this process
+# The newest ids a version counts. A writer's transaction stays open for seconds at most, so far
+# fewer than this many others can commit meanwhile; older rows are pruned.
+WINDOW = 1000
+PRUNE_EVERY = 200
+COMPUTE_WAIT_SECONDS = 30
+_local = threading.Lock()
+logger = logging.getLogger(__name__)
 
 
 def current_token():
-    """The data's version now, or None if the table holds no row yet (nothing is kept then)."""
-    return DataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    """The data's version now, or None before the first write (nothing is kept then)."""
+    versions = DataVersion.objects.all()
+    newest = versions.aggregate(newest=Max("id"))["newest"]
+    if newest is None:
+        return None
+    committed = versions.filter(id__gt=newest - WINDOW).aggregate(n=Count("id"))["n"]
+    return f"{router.db_for_read(DataVersion)}:{newest}:{committed}"
+
+
+def _recorded():
+    """Marks, among a transaction's on-commit callbacks, that it already has its version row."""
 
 
 def bump():
-    token = new_token()
-    if DataVersion.objects.filter(pk=1).update(token=token, changed_at=timezone.now()):
-        return
+    """Record that the data changed (visible to readers when the writer's transaction commits):
+    one row per transaction, however many records it writes."""
+    connection = transaction.get_connection(router.db_for_write(DataVersion))
+    # A test's own wrapping transaction never commits: inside it, each write gets its own row.
+    if connection.in_atomic_block and not connection.atomic_blocks[0]._from_testcase:
+        if any(callback is _recorded for _sids, callback, _robust in connection.run_on_commit):
+            return
+        transaction.on_commit(_recorded, using=connection.alias)
+    row = DataVersion.objects.create()
+    if row.pk % PRUNE_EVERY == 0:
+        DataVersion.objects.filter(id__lte=row.pk - 2 * WINDOW).delete()
+
+
+def _cached(operation, *args, default=None, **kwargs):
+    """A cache call that treats a cache server that cannot be reached as a miss: the page is then
+    rendered, never answered with an error, and the failure logged."""
     try:
-        with transaction.atomic():
-            DataVersion.objects.create(pk=1, token=token)
-    except IntegrityError:  # another writer created the row first
-        DataVersion.objects.filter(pk=1).update(token=token, changed_at=timezone.now())
+        return getattr(cache, operation)(*args, **kwargs)
+    except Exception as error:  # the backends raise their own client's errors  # noqa: BLE001
+        logger.warning("Cache unavailable (%s): %s", operation, error)
+        return default
+
+
+def _key(*parts):
+    """A cache key from any parts: hashed, so addresses of any length or character make valid keys."""
+    return "tracker:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def kept(name, compute, *key):
-    """compute(), or its value kept from an earlier call with the same data version and `key`.
+    """compute(), or its value kept for the same data version and `key`.
 
-    One computation at a time per process: requests arriving while it runs wait for its result
-    rather than each computing the same thing."""
+    After a change, one computation serves everyone: in a process, other requests wait on a lock;
+    across processes and servers sharing a cache, the first to claim the work computes and the
+    others wait for its result (never longer than COMPUTE_WAIT_SECONDS, then compute themselves)."""
     token = current_token()
     if token is None:
         return compute()
-    full_key = (token, *key)
-    entry = _kept.get(name)
-    if entry is not None and entry[0] == full_key:
-        return entry[1]
-    with _lock:
-        entry = _kept.get(name)
-        if entry is not None and entry[0] == full_key:
-            return entry[1]
-        value = compute()
-        _kept[name] = (full_key, value)
+    cache_key = _key("figure", name, token, *key)
+    value = _cached("get", cache_key)
+    if value is not None:
+        return value
+    with _local:
+        value = _cached("get", cache_key)
+        if value is not None:
+            return value
+        claim = cache_key + ":computing"
+        if not _cached("add", claim, 1, timeout=COMPUTE_WAIT_SECONDS, default=True):
+            deadline = time.monotonic() + COMPUTE_WAIT_SECONDS
+            while time.monotonic() < deadline:
+                time.sleep(0.05)
+                value = _cached("get", cache_key)
+                if value is not None:
+                    return value
+        try:
+            value = compute()
+            _cached("set", cache_key, value, timeout=None)
+        finally:
+            _cached("delete", claim)
         return value
 
 
-class PageCache:
-    """Rendered public pages of one data version, least recently used dropped first beyond a
-    size limit (so no query string can make it grow without bound)."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.token = None
-        self.pages = OrderedDict()
-        self.size = 0
-
-    def get(self, token, key):
-        with self.lock:
-            if token != self.token or key not in self.pages:
-                return None
-            self.pages.move_to_end(key)
-            return self.pages[key]
-
-    def put(self, token, key, page, limit):
-        with self.lock:
-            if token != self.token:  # a new version: every page kept so far is out of date
-                self.token, self.size = token, 0
-                self.pages.clear()
-            if key in self.pages or len(page[0]) > limit:
-                return
-            self.pages[key] = page
-            self.size += len(page[0])
-            while self.size > limit:
-                _key, (content, *_rest) = self.pages.popitem(last=False)
-                self.size -= len(content)
-
-    def clear(self):
-        with self.lock:
-            self.token, self.size = None, 0
-            self.pages.clear()
-
-
-pages = PageCache()
-
-
 def per_version(view):
-    """Serve a public page rendered once per data version, day and address.
+    """Serve a public page rendered once per data version, day, address and host.
 
-    The pages say the same to every reader (no session, no form token) and change only with
-    the data or the date, so a repeat costs one query for the version instead of a render."""
+    The pages say the same to every reader (no session, no form token) and change only with the
+    data or the date, so a repeat costs one query for the version instead of a render. The
+    scheme and host are part of the key: a page names its own address (og:url, hreflang, the
+    citation line, the embed code)."""
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
-        limit = settings.PUBLIC_PAGE_CACHE_MIB * 2**20
-        token = current_token() if limit and request.method in ("GET", "HEAD") else None
+        token = None
+        if settings.PUBLIC_PAGE_CACHE and request.method in ("GET", "HEAD"):
+            token = current_token()
         if token is None:
             return view(request, *args, **kwargs)
-        key = (request.get_full_path(), timezone.localdate(), settings.SHOW_SYNTHETIC_RECORDS)
-        page = pages.get(token, key)
+        key = _key(
+            "page",
+            token,
+            request.scheme,
+            request.get_host(),
+            request.get_full_path(),
+            timezone.localdate().isoformat(),
+            settings.SHOW_SYNTHETIC_RECORDS,
+        )
+        page = _cached("get", key)
         if page is not None:
             content, status, headers = page
             response = HttpResponse(content, status=status)
@@ -121,16 +145,16 @@ def per_version(view):
             return response
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            pages.put(token, key, (response.content, 200, list(response.items())), limit)
+            page = (response.content, 200, list(response.items()))
+            _cached("set", key, page, timeout=settings.PUBLIC_PAGE_SECONDS)
         return response
 
     return cached_view
 
 
 def forget():
-    """Drop every kept figure and page (tests that swap databases or settings under one token)."""
-    _kept.clear()
-    pages.clear()
+    """Drop every kept figure and page (tests that swap databases or settings under one version)."""
+    _cached("clear")
 
 
 def tracked_models(app_config):

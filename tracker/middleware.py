@@ -2,6 +2,7 @@
 
 import logging
 
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse
 
@@ -49,7 +50,25 @@ class DatabaseUnavailableMiddleware:
         return None
 
     def database_gone(self, error):
-        logger.warning("Database unavailable: %s", error)
-        for connection in connections.all(initialized_only=True):
-            connection.close_if_unusable_or_obsolete()  # the next request connects afresh
-        return unavailable_response()
+        return database_gone(error)
+
+
+def database_gone(error):
+    logger.warning("Database unavailable: %s", error)
+    for connection in connections.all(initialized_only=True):
+        connection.close_if_unusable_or_obsolete()  # the next request connects afresh
+    return unavailable_response()
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, but a session that cannot be saved because the database is gone gives the 503
+    too: it saves on every response (SESSION_SAVE_EVERY_REQUEST), and its failure would otherwise
+    become a 500 before the outer middleware could see it."""
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except DatabaseError as error:
+            if not is_connection_failure(error):
+                raise
+            return database_gone(error)

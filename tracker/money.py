@@ -10,8 +10,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from .freshness import bump
-from .models import Agreement, Exactness, ExchangeRate
+from .models import Exactness
 
 # The words that stay attached to a figure, as a pattern, since languages put them in different
 # places (the Russian ones join it with a no-break space).
@@ -91,22 +90,3 @@ def convert(agreement, rates_by_currency):
     if rate is None:
         return None, None
     return to_yen(agreement.amount, rate=rate, exactness=agreement.value_exactness), rate
-
-
-def refresh_yen_values(agreements=None):
-    """Store each agreement's yen figure (and the rate used), so lists filter and sort by, and
-    exports print, exactly the figure the pages show. Run after any change to values or rates."""
-    queryset = Agreement.objects.all() if agreements is None else agreements
-    rates = group_rates(ExchangeRate.objects.all())
-    changed = []
-    fields = ["amount", "currency", "value_exactness", "signed_on", "yen_value", "yen_rate"]
-    for agreement in queryset.only(*fields).order_by():
-        yen, rate = convert(agreement, rates)
-        rate_id = rate.pk if rate else None
-        if (agreement.yen_value, agreement.yen_rate_id) != (yen, rate_id):
-            agreement.yen_value, agreement.yen_rate_id = yen, rate_id
-            changed.append(agreement)
-    Agreement.objects.bulk_update(changed, ["yen_value", "yen_rate"], batch_size=500)
-    if changed:
-        bump()  # bulk_update sends no signals
-    return len(changed)

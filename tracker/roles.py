@@ -28,6 +28,8 @@ def editor_codenames():
     codenames += [f"view_historical{model}" for model in EDITED + READ_ONLY]
     # Removing a mistaken party or link from an agreement is an ordinary, audited edit.
     codenames += ["delete_agreementparty", "delete_agreementcommitment"]
+    # Proposals are made from the records' own forms; editors read them and review others'.
+    codenames += ["view_proposal", "change_proposal", "view_historicalproposal"]
     return codenames
 
 

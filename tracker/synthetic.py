@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from .counting import recount
 from .freshness import bump
 from .models import (
     Agreement,
@@ -20,7 +21,6 @@ from .models import (
     Source,
     StatusChange,
 )
-from .money import refresh_yen_values
 
 CURRENCIES = ["JPY", "USD", "EUR"]
 
@@ -35,6 +35,7 @@ def create_synthetic(*, agreements=0, commitments=0, seed=1):
         defaults={
             "title": "Synthetic data (not a real source)",
             "note": "Generated for tests or benchmarks.",
+            "is_synthetic": True,
         },
     )[0]
     countries = list(Party.objects.countries())
@@ -63,9 +64,9 @@ def create_synthetic(*, agreements=0, commitments=0, seed=1):
                 is_synthetic=True,
             )
         )
-    Agreement.objects.bulk_create(new_agreements)  # bulk: save() and its yen figure are skipped…
+    Agreement.objects.bulk_create(new_agreements)  # bulk: save() and its figures are skipped…
     created_query = Agreement.objects.filter(slug__startswith=f"synthetic-{run}-agreement-")
-    refresh_yen_values(created_query)  # …so the figures are stored here
+    recount(list(created_query.values_list("pk", flat=True)))  # …so they are stored here
     created = list(created_query)
     roles, links, changes = [], [], []
     for agreement in created:

@@ -7,7 +7,6 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
-    Agreement,
     Chapter,
     ExchangeRate,
     Leader,
@@ -21,9 +20,8 @@ from ..models import (
     Summit,
     Target,
 )
-from ..money import refresh_yen_values
 from . import assessments, records  # noqa: F401  (register assessments, commitments, agreements, steps)
-from .base import AuditedAdmin, VersionedAdmin
+from .base import VersionedAdmin
 
 admin.site.site_header = _("CA+JAD summit tracker: editors")
 admin.site.site_title = _("Summit tracker admin")
@@ -45,7 +43,7 @@ class SourceAdmin(VersionedAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(AuditedAdmin):
+class PartyAdmin(VersionedAdmin):
     list_display = ["name", "short_name", "kind", "iso_code", "based_in"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "iso_code", "slug"]
@@ -55,7 +53,7 @@ class PartyAdmin(AuditedAdmin):
 
 
 @admin.register(Leader)
-class LeaderAdmin(AuditedAdmin):
+class LeaderAdmin(VersionedAdmin):
     list_display = ["name", "title", "country"]
     search_fields = ["name", "country__name"]
     autocomplete_fields = ["country", "sources"]
@@ -63,7 +61,7 @@ class LeaderAdmin(AuditedAdmin):
 
 
 @admin.register(Summit)
-class SummitAdmin(AuditedAdmin):
+class SummitAdmin(VersionedAdmin):
     list_display = ["name", "number", "host", "city", "held_on"]
     search_fields = ["name"]
     autocomplete_fields = ["host", "leaders", "sources"]
@@ -71,7 +69,7 @@ class SummitAdmin(AuditedAdmin):
 
 
 @admin.register(Mechanism)
-class MechanismAdmin(AuditedAdmin):
+class MechanismAdmin(VersionedAdmin):
     list_display = ["name", "kind", "since_year", "order"]
     search_fields = ["name", "description"]
     autocomplete_fields = ["sources"]
@@ -79,7 +77,7 @@ class MechanismAdmin(AuditedAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(AuditedAdmin):
+class StatementAdmin(VersionedAdmin):
     list_display = ["text", "subject", "order"]
     list_filter = ["subject"]
     search_fields = ["text", "slug"]
@@ -87,14 +85,14 @@ class StatementAdmin(AuditedAdmin):
 
 
 @admin.register(PriorityArea)
-class PriorityAreaAdmin(AuditedAdmin):
+class PriorityAreaAdmin(VersionedAdmin):
     list_display = ["name", "order"]
     search_fields = ["name"]
     autocomplete_fields = ["sources"]
 
 
 @admin.register(Chapter)
-class ChapterAdmin(AuditedAdmin):
+class ChapterAdmin(VersionedAdmin):
     list_display = ["number", "title", "priority_area"]
     search_fields = ["title"]
     autocomplete_fields = ["sources"]
@@ -102,7 +100,7 @@ class ChapterAdmin(AuditedAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(AuditedAdmin):
+class SectorAdmin(VersionedAdmin):
     list_display = ["name", "agreement_count"]
     search_fields = ["name"]
 
@@ -115,7 +113,7 @@ class SectorAdmin(AuditedAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(AuditedAdmin):
+class TargetAdmin(VersionedAdmin):
     list_display = ["name", "amount", "currency", "starts_on", "duration_years"]
     autocomplete_fields = ["sources"]
 
@@ -128,14 +126,13 @@ class ExchangeRateAdmin(VersionedAdmin):
     autocomplete_fields = ["source"]
     list_select_related = ["source"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # The stored yen figures of values in this currency follow the new rate at once.
-        refresh_yen_values(Agreement.objects.filter(currency=obj.currency))
+    def delete_queryset(self, request, queryset):
+        for rate in queryset:  # each delete restates the figures converted at it (ExchangeRate.delete)
+            rate.delete()
 
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(AuditedAdmin):
+class ReportedFigureAdmin(VersionedAdmin):
     list_display = ["label", "value", "upper_value", "unit", "exactness", "country"]
     list_filter = ["exactness", "unit"]
     search_fields = ["label", "note"]

@@ -15,14 +15,16 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.dateparse import parse_date
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..method import VERDICTS
 from ..models import SHARED_ORIGINS, Commitment, CountryAssessment, Party, Source
-from ..services import StaleEdit, assess_many, assessment_problems, record_assessment
+from ..services import StaleEdit, assessment_problems, reviews
 from .base import VersionedAdmin
 from .forms import VersionedForm, definitions_help, describe_changes, use_source_picker
+from .reviews import VerdictForm, proposed_message, short_form_page
 
 
 class AssessmentForm(VersionedForm):
@@ -62,8 +64,29 @@ class AssessmentForm(VersionedForm):
 
 @admin.register(CountryAssessment)
 class CountryAssessmentAdmin(VersionedAdmin):
+    """A verdict is proposed on a short form of its own and public once a second editor approves
+    it; an assessment's page changes only its translations."""
+
     form = AssessmentForm
-    list_display = ["commitment", "country", "verdict", "assessed_on", "assessed_by", "last_reviewed_on"]
+    readonly_fields = [
+        "commitment",
+        "country",
+        "verdict",
+        "assessed_on",
+        "rationale",
+        "sources",
+        "propose_link",
+    ]
+    fields = [*readonly_fields, "rationale_ja", "rationale_ru", "loaded_version"]
+    list_display = [
+        "commitment",
+        "country",
+        "verdict",
+        "assessed_on",
+        "assessed_by",
+        "reviewed_by",
+        "last_reviewed_on",
+    ]
     list_filter = ["verdict", "country"]
     search_fields = ["commitment__title", "rationale"]
     autocomplete_fields = ["commitment", "sources"]
@@ -73,28 +96,68 @@ class CountryAssessmentAdmin(VersionedAdmin):
     class Media:
         css = {"all": ["css/badges.css", "css/admin.css"]}
 
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        saved = record_assessment(
-            commitment=data["commitment"],
-            country=data["country"],
-            verdict=data["verdict"],
-            assessed_on=data["assessed_on"],
-            rationale=data["rationale"],
-            sources=data["sources"],
-            user=request.user,
-            loaded_version=data["loaded_version"] if change else None,
-        )
-        saved.rationale_ja, saved.rationale_ru = data["rationale_ja"], data["rationale_ru"]
-        saved.save(update_fields=["rationale_ja", "rationale_ru", "updated_at"])
-        obj.pk = saved.pk
+    @admin.display(description=gettext_lazy("New verdict"))
+    def propose_link(self, assessment):
+        url = reverse("admin:tracker_countryassessment_propose")
+        query = f"?commitment={assessment.commitment_id}&country={assessment.country_id}"
+        return format_html('<a class="button" href="{}{}">{}</a>', url, query, _("Propose a new verdict"))
 
-    def save_related(self, request, form, formsets, change):
-        for formset in formsets:  # the sources were set with the assessment, in its transaction
-            self.save_formset(request, form, formset, change=change)
+    def add_view(self, request, form_url="", extra_context=None):
+        return HttpResponseRedirect(reverse("admin:tracker_countryassessment_propose"))
+
+    def propose_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        initial = {}
+        for name in ("commitment", "country"):
+            if (request.GET.get(name) or "").isdigit():
+                initial[name] = int(request.GET[name])
+        current = CountryAssessment.objects.filter(
+            commitment=initial.get("commitment"), country=initial.get("country")
+        ).first()
+        if current:
+            initial.update(
+                verdict=current.verdict, note=current.rationale, sources=list(current.sources.all())
+            )
+        can_add = self.admin_site.get_model_admin(Source).has_add_permission(request)
+        form = VerdictForm(request.POST or None, initial=initial, can_add_sources=can_add)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                proposal = reviews.propose_verdict(
+                    commitment=data["commitment"],
+                    country=data["country"],
+                    verdict=data["verdict"],
+                    assessed_on=data["assessed_on"],
+                    rationale=data["note"],
+                    sources=data["sources"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                form.add_problems(error.message_dict)
+            else:
+                self.message_user(request, proposed_message(proposal))
+                return HttpResponseRedirect(reverse("admin:tracker_countryassessment_changelist"))
+        return short_form_page(
+            self,
+            request,
+            record=None,
+            form=form,
+            title=_("Propose a country's verdict"),
+            intro=_(
+                "One country's record on one shared commitment, in the G7 Research Group's manner. It is "
+                "public once a second editor approves it."
+            ),
+            button=_("Propose this verdict"),
+        )
 
     def get_urls(self):
         return [
+            path(
+                "propose/",
+                self.admin_site.admin_view(self.propose_view),
+                name="tracker_countryassessment_propose",
+            ),
             path(
                 "import/",
                 self.admin_site.admin_view(self.import_view),
@@ -138,7 +201,12 @@ class CountryAssessmentAdmin(VersionedAdmin):
                             problem = _("Nothing was imported: %(problem)s") % {"problem": describe(error)}
                         else:
                             self.message_user(
-                                request, _("Assessments imported: %(count)d.") % {"count": created}
+                                request,
+                                _(
+                                    "Verdicts proposed: %(count)d; each is public once a second "
+                                    "editor approves it."
+                                )
+                                % {"count": created},
                             )
                             return HttpResponseRedirect(reverse("admin:tracker_countryassessment_changelist"))
         else:
@@ -304,9 +372,12 @@ def read_rows(text):
 
 @transaction.atomic
 def import_rows(rows, *, user):
-    """Write every row, checked again inside the transaction: all or nothing."""
+    """Propose every row, checked again inside the transaction: all or nothing. Each row is a
+    proposal, public once a second editor approves it."""
     for row in rows:
-        record_assessment(user=user, **row.cleaned)
+        data = dict(row.cleaned)
+        data.pop("loaded_version")
+        reviews.propose_verdict(user=user, **data)
     return len(rows)
 
 
@@ -338,15 +409,20 @@ def assess_selected(model_admin, request, queryset):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                assess_many(
-                    country=data["country"],
-                    commitments=records,
-                    verdict=data["verdict"],
-                    assessed_on=data["assessed_on"],
-                    rationale=data["rationale"],
-                    sources=data["sources"],
-                    user=request.user,
-                )
+                with transaction.atomic():
+                    for commitment in records:
+                        try:
+                            reviews.propose_verdict(
+                                commitment=commitment,
+                                country=data["country"],
+                                verdict=data["verdict"],
+                                assessed_on=data["assessed_on"],
+                                rationale=data["rationale"],
+                                sources=data["sources"],
+                                user=request.user,
+                            )
+                        except ValidationError as error:
+                            raise ValidationError(f"{commitment}: {' '.join(error.messages)}") from error
             except ValidationError as error:
                 model_admin.message_user(
                     request, _("Nothing was changed.") + " " + " ".join(error.messages), messages.ERROR
@@ -354,7 +430,7 @@ def assess_selected(model_admin, request, queryset):
             else:
                 model_admin.message_user(
                     request,
-                    _("%(country)s assessed on %(count)d commitments.")
+                    _("Verdicts for %(country)s proposed on %(count)d commitments; each waits for review.")
                     % {"country": data["country"], "count": len(records)},
                 )
             return None

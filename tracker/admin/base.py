@@ -4,20 +4,26 @@ and, where a model carries a version, refusal of stale saves."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..services import StaleEdit, claim_version
 from .forms import VersionedForm, describe_changes
+from .history import history_page
 
 
 class AuditedAdmin(SimpleHistoryAdmin):
-    """History pages show field-by-field diffs. Reverting from them is refused, not just hidden:
-    a revert would change a status without its dated, sourced record."""
+    """History pages tell each change in words (tracker.admin.history), read-only. Reverting is
+    refused, not just hidden: a revert would change a status without its dated, sourced record."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        return history_page(self, request, object_id)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST" and self.revert_disabled(request):
+        if request.method == "POST":
             raise PermissionDenied("Reverting from the history is switched off; edit the record instead.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[object_id])
+        return HttpResponseRedirect(f"{url}#version-{version_id}")
 
 
 class VersionedAdmin(AuditedAdmin):

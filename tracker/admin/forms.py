@@ -48,7 +48,8 @@ def definitions_help(model_or_choices, definitions=None):
     else:
         choices = model_or_choices
     return format_html(
-        '<ul class="definitions-help">{}</ul>',
+        '<details class="definitions"><summary>{}</summary><ul class="definitions-help">{}</ul></details>',
+        gettext("What each one means, and the evidence it needs"),
         format_html_join(
             "",
             "<li><strong>{}</strong>: {} <em>{}</em></li>",
@@ -226,6 +227,8 @@ class TrackedRecordForm(VersionedForm):
 
     @property
     def status_changing(self):
+        if "status" not in self.cleaned_data:  # read-only on an existing record: see the short forms
+            return False
         return needs_status_record(self.instance, self.cleaned_data.get("status"), self.original_status)
 
     def status_step(self):

@@ -9,6 +9,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from import_export.admin import ImportExportMixin
@@ -24,7 +25,8 @@ from ..models import (
     StatusChange,
 )
 from ..models.currencies import ISO_4217
-from ..services import StaleEdit, change_status_of_many, mark_reviewed, save_record
+from ..services import StaleEdit, mark_reviewed, reviews, save_record
+from ..services.reviews import VALUE_FIELDS
 from ..templatetags.tracker_format import qualified_money
 from .assessments import assess_selected
 from .base import VersionedAdmin
@@ -46,6 +48,7 @@ from .imports import (
     ImportUploadStorage,
     import_columns,
 )
+from .reviews import ProposingAdmin
 
 
 def status_badge(record):
@@ -67,10 +70,11 @@ class StatusChangeInline(admin.TabularInline):
     fields = [
         "effective_on",
         "date_accuracy",
-        "old_status",
-        "new_status",
+        "old_status_label",
+        "new_status_label",
         "note",
         "recorded_by",
+        "reviewed_by",
         "recorded_at",
     ]
     readonly_fields = fields
@@ -83,11 +87,23 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
-class TrackedRecordAdmin(VersionedAdmin):
+# What readers see that a change of a second editor's approval moves: shown read-only on a
+# record's form, each changed through its own short form (tracker.admin.reviews).
+GATED = {
+    Commitment: ["status"],
+    Agreement: ["status", *VALUE_FIELDS, "target_link", "target_link_note", "target_link_sources"],
+}
+TRANSLATIONS = ["title_ja", "title_ru", "description_ja", "description_ru"]
+
+
+class TrackedRecordAdmin(ProposingAdmin, VersionedAdmin):
     form = TrackedRecordForm
     inlines = [StatusChangeInline]
     actions = ["change_status_of_selected", "mark_reviewed_today"]
     history_list_display = ["status"]
+    # The record's own fields on an existing record's form, in order; the rarely changed folded.
+    record_fields = []
+    rarely_changed = []
 
     class Media:
         css = {"all": ["css/badges.css", "css/admin.css"]}
@@ -95,32 +111,115 @@ class TrackedRecordAdmin(VersionedAdmin):
     def can_add_sources(self, request):
         return self.admin_site.get_model_admin(Source).has_add_permission(request)
 
+    def get_urls(self):
+        return self.proposal_urls() + super().get_urls()
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.can_add_sources = self.can_add_sources(request)
         return form
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [*super().get_readonly_fields(request, obj)]
+        if obj is not None:
+            readonly += ["readers_see", *GATED[self.model]]
+        return readonly
+
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        fields = [
-            name for name in fieldsets[0][1]["fields"] if name not in (*STATUS_FIELDS, "loaded_version")
-        ]
-        status_at = fields.index("status")
-        return [
-            (None, {"fields": fields[:status_at]}),
+        translations = (_("Translations"), {"classes": ["collapse"], "fields": TRANSLATIONS})
+        rarely = (_("Rarely changed"), {"classes": ["collapse"], "fields": self.rarely_changed})
+        if obj is not None:
+            return [
+                (_("What readers see"), {"fields": ["readers_see", "loaded_version"]}),
+                (_("The record"), {"fields": self.record_fields}),
+                translations,
+                rarely,
+            ]
+        gated = [name for name in GATED[self.model] if name != "status"]
+        sets = [
+            (None, {"fields": ["title", "slug", *self.record_fields[1:]]}),
             (
                 _("Status"),
                 {
                     "fields": ["status", *STATUS_FIELDS, "loaded_version"],
                     "description": _(
-                        "Changing the status records a dated, sourced step on the public "
-                        "timeline: give the date it took effect (or mark it unknown), a note and at least "
-                        "one source that is not an opinion piece alone."
+                        "The first step of its public timeline: the date it took effect (or unknown), a note "
+                        "and at least one source that is not an opinion piece alone."
                     ),
                 },
             ),
-            (None, {"fields": fields[status_at + 1 :]}),
         ]
+        if gated:
+            sets.append((_("Value and tie to the target"), {"fields": gated}))
+        extra = [
+            name for name in self.rarely_changed if name not in ("slug", "last_reviewed_on", "is_synthetic")
+        ]
+        return [*sets, translations, (_("Rarely changed"), {"classes": ["collapse"], "fields": extra})]
+
+    @admin.display(description=gettext_lazy("Now"))
+    def readers_see(self, record):
+        """The status, value and tie readers see, each with the one link that changes it, and
+        what already waits for review."""
+        name = self.model._meta.model_name
+        lines = [
+            (
+                _("Status"),
+                status_badge(record),
+                reverse(f"admin:tracker_{name}_status", args=[record.pk]),
+                _("Change status"),
+            )
+        ]
+        if self.model is Agreement:
+            lines += [
+                (
+                    _("Value"),
+                    qualified_money(record.amount, record.currency, record.value_exactness)
+                    if record.amount is not None
+                    else _("not stated"),
+                    reverse("admin:tracker_agreement_value", args=[record.pk]),
+                    _("Change value"),
+                ),
+                (
+                    _("Tie to the target"),
+                    record.get_target_link_display(),
+                    reverse("admin:tracker_agreement_tie", args=[record.pk]),
+                    _("Change tie"),
+                ),
+            ]
+        rows = format_html_join(
+            "",
+            '<li><span class="now-label">{}:</span> {} <a class="button now-change" href="{}">{}</a></li>',
+            lines,
+        )
+        pending = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> ({})</li>',
+            (
+                (reverse("admin:tracker_proposal_review", args=[p.pk]), p.get_kind_display(), p.proposed_by)
+                for p in record.proposals.pending().select_related("proposed_by")
+            ),
+        )
+        unpublished = (
+            format_html(
+                '<p class="unpublished">{}</p>', _("Not public yet: it waits for a second editor's approval.")
+            )
+            if not record.is_published
+            else ""
+        )
+        waiting = (
+            format_html('<p>{}</p><ul class="pending">{}</ul>', _("Waiting for review:"), pending)
+            if pending
+            else ""
+        )
+        return format_html('{}<ul class="readers-see">{}</ul>{}', unpublished, rows, waiting)
+
+    @admin.display(description=gettext_lazy("Change"))
+    def change_status_link(self, record):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse(f"admin:tracker_{self.model._meta.model_name}_status", args=[record.pk]),
+            _("status"),
+        )
 
     @admin.display(description=gettext_lazy("Status"), ordering="status")
     def status_badge(self, record):
@@ -131,12 +230,26 @@ class TrackedRecordAdmin(VersionedAdmin):
         return record.last_reviewed_on
 
     def save_model(self, request, obj, form, change):
+        if not change:  # a new record is public once a second editor approves it
+            obj.is_published = not reviews.unpublished_unless_reviewed()
         save_record(
             subject=obj,
             loaded_version=form.cleaned_data["loaded_version"],
             status_step=form.status_step() if form.status_changing else None,
             user=request.user,
         )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        record = form.instance
+        if not change and not record.is_published:
+            reviews.propose_publication(
+                records=[record],
+                note=_("Added in the admin."),
+                user=request.user,
+                sources=record.sources.all(),
+            )
+            self.message_user(request, _("It is not public yet: a second editor approves new records."))
 
     def confirmation_page(self, request, records, form, *, action, title, button, help_text):
         context = {
@@ -163,7 +276,7 @@ class TrackedRecordAdmin(VersionedAdmin):
             if form.is_valid():
                 data = form.cleaned_data
                 try:
-                    change_status_of_many(
+                    proposals = reviews.propose_status_of_many(
                         model=self.model,
                         versions=data["versions"],
                         new_status=data["new_status"],
@@ -176,14 +289,23 @@ class TrackedRecordAdmin(VersionedAdmin):
                 except (StaleEdit, ValidationError) as problem:
                     self.message_user(request, self._bulk_problem(problem), messages.ERROR)
                 else:
+                    waiting = sum(proposal.is_pending for proposal in proposals)
                     self.message_user(
                         request,
                         ngettext(
+                            "A new status for %(count)d item waits for a second editor's review.",
+                            "A new status for %(count)d items waits for a second editor's review, one "
+                            "proposal each.",
+                            waiting,
+                        )
+                        % {"count": waiting}
+                        if waiting
+                        else ngettext(
                             "Status of %(count)d item changed, with its history record.",
                             "Status of %(count)d items changed, with one history record each.",
-                            len(data["versions"]),
+                            len(proposals),
                         )
-                        % {"count": len(data["versions"])},
+                        % {"count": len(proposals)},
                     )
                 return None
         else:
@@ -253,13 +375,36 @@ class TrackedRecordAdmin(VersionedAdmin):
 @admin.register(Commitment)
 class CommitmentAdmin(TrackedRecordAdmin):
     actions = [*TrackedRecordAdmin.actions, assess_selected]
-    list_display = ["title", "origin", "priority_area", "status_badge", "due", "reviewed"]
+    list_display = [
+        "title",
+        "origin",
+        "priority_area",
+        "status_badge",
+        "change_status_link",
+        "due",
+        "reviewed",
+    ]
+    record_fields = [
+        "title",
+        "description",
+        "origin",
+        "proposed_by",
+        "priority_area",
+        "priority_area_basis",
+        "priority_area_note",
+        "countries",
+        "organizations",
+        "target_date",
+        "progress_percent",
+        "sources",
+    ]
+    rarely_changed = ["slug", "chapter", "same_pledge_as", "last_reviewed_on", "is_synthetic"]
     list_filter = [NeedsAttentionFilter, "status", "origin", "priority_area", "countries", "is_synthetic"]
     search_fields = ["title", "description", "slug"]
     autocomplete_fields = ["proposed_by", "same_pledge_as", "countries", "organizations", "sources"]
     list_select_related = ["priority_area"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["last_reviewed_on"]
+    readonly_fields = ["last_reviewed_on", "is_synthetic"]
 
     @admin.display(description=gettext_lazy("Due"), ordering="target_date")
     def due(self, commitment):
@@ -286,7 +431,17 @@ class AgreementAdmin(ImportExportMixin, TrackedRecordAdmin):
     resource_classes = [AgreementResource]
     import_form_class = AgreementImportForm
     import_template_name = "admin/tracker/agreement/import.html"
-    list_display = ["title", "instrument", "status_badge", "signed_on", "value", "reviewed"]
+    list_display = [
+        "title",
+        "instrument",
+        "status_badge",
+        "change_status_link",
+        "signed_on",
+        "value",
+        "reviewed",
+    ]
+    record_fields = ["title", "description", "instrument", "sectors", "sources", "composition_note"]
+    rarely_changed = ["slug", "last_reviewed_on", "is_synthetic"]
     list_filter = [
         NeedsAttentionFilter,
         "status",
@@ -302,7 +457,7 @@ class AgreementAdmin(ImportExportMixin, TrackedRecordAdmin):
     autocomplete_fields = ["part_of", "sectors", "sources", "target_link_sources"]
     date_hierarchy = "signed_on"
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["last_reviewed_on"]
+    readonly_fields = ["last_reviewed_on", "is_synthetic"]
     inlines = [AgreementPartyInline, AgreementCommitmentInline, StatusChangeInline]
 
     def get_urls(self):

@@ -6,6 +6,7 @@ from .dialogue import Mechanism, Statement
 from .figures import ExchangeRate, ReportedFigure, Target
 from .history import StatusChange
 from .parties import Leader, Party, Summit
+from .reviews import Proposal
 from .sources import Source
 from .topics import Chapter, PriorityArea, Sector
 from .version import DataVersion
@@ -26,6 +27,7 @@ __all__ = [
     "Mechanism",
     "Party",
     "PriorityArea",
+    "Proposal",
     "ReportedFigure",
     "Sector",
     "Source",

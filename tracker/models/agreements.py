@@ -10,14 +10,15 @@ from .base import (
     VALUE_EXACTNESS,
     ClaimBasis,
     DateAccuracy,
+    TextRecord,
     TrackedQuerySet,
     TrackedRecord,
     Translatable,
     choices_check,
     date_accuracy_check,
 )
+from .commitments import Commitment
 from .currencies import validate_currency
-from .figures import ExchangeRate
 
 
 class AgreementQuerySet(TrackedQuerySet):
@@ -62,6 +63,7 @@ class TargetLink(models.TextChoices):
 
 
 PartOfBasis = ClaimBasis
+COUNTED = ("yen_value", "yen_rate_id", "counted_yen", "exclusion")  # written by tracker.counting only
 
 
 class Agreement(Translatable, TrackedRecord):
@@ -142,6 +144,25 @@ class Agreement(Translatable, TrackedRecord):
         related_name="+",
         verbose_name=_("yen rate"),
     )
+    counted_yen = models.DecimalField(
+        _("counted yen"),
+        max_digits=24,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "What it adds to its figure for the target: its yen, less what its itemized parts cover; "
+            "blank when excluded. Derived by tracker.counting; never edited."
+        ),
+    )
+    exclusion = models.CharField(
+        _("why not counted"),
+        max_length=20,
+        blank=True,
+        editable=False,
+        help_text=_("The code of the reason it is not counted toward the target; blank when it counts."),
+    )
     target_link = models.CharField(
         _("tie to the target"),
         max_length=20,
@@ -214,7 +235,7 @@ class Agreement(Translatable, TrackedRecord):
     # The yen figure is derived from audited fields; auditing it again would only repeat them.
     history = HistoricalRecords(
         m2m_fields=[sectors, sources, target_link_sources],
-        excluded_fields=["yen_value", "yen_rate"],
+        excluded_fields=["yen_value", "yen_rate", "counted_yen", "exclusion"],
     )
 
     class Meta:
@@ -277,15 +298,26 @@ class Agreement(Translatable, TrackedRecord):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
-        from ..money import convert, group_rates  # tracker.money imports the models
+        from ..counting import recount  # tracker.counting reads the models
 
-        rates = group_rates(ExchangeRate.objects.filter(currency=self.currency)) if self.amount else {}
-        yen, rate = convert(self, rates)
-        self.yen_value, self.yen_rate = yen, rate
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "yen_value", "yen_rate"}
+        using = kwargs.get("using") or "default"
+        before = type(self)._base_manager.using(using).filter(pk=self.pk).values_list("part_of", flat=True)
+        old_package = before.first() if self.pk else None
         super().save(*args, **kwargs)
+        # Its figures, and those of the package it joins or leaves, in the same transaction.
+        recount([self.pk, old_package, self.part_of_id], using=using)
+        stored = type(self)._base_manager.using(using).filter(pk=self.pk).values(*COUNTED).get()
+        for name, value in stored.items():
+            setattr(self, name, value)
+
+    def delete(self, *args, **kwargs):
+        from ..counting import recount
+
+        package = self.part_of_id
+        deleted = super().delete(*args, **kwargs)
+        if package:
+            recount([package], using=kwargs.get("using") or "default")
+        return deleted
 
     def get_absolute_url(self):
         return reverse("tracker:agreement_detail", args=[self.slug])
@@ -333,7 +365,7 @@ class PartyRole(models.TextChoices):
     PARTNER = "partner", _("Partner")
 
 
-class AgreementParty(models.Model):
+class AgreementParty(TextRecord, models.Model):
     """The part a country or organization plays in an agreement."""
 
     Role = PartyRole
@@ -380,10 +412,12 @@ class AgreementCommitmentQuerySet(models.QuerySet):
         return self.get(agreement__slug=agreement_slug, commitment__slug=commitment_slug)
 
     def public(self):
-        return self.filter(agreement__in=Agreement.objects.public(), commitment__is_synthetic=False)
+        return self.filter(
+            agreement__in=Agreement.objects.public(), commitment__in=Commitment.objects.public()
+        )
 
 
-class AgreementCommitment(models.Model):
+class AgreementCommitment(TextRecord, models.Model):
     """That an agreement carries out a commitment: a claim like any other, either stated by a
     source (cited) or our inference (with the reason). An agreement's tie to the Tokyo
     Initiative's target is not one of these: it is the agreement's own target-link field."""

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import TRANSLATION_HELP, Translatable, choices_check
+from .base import TRANSLATION_HELP, TextRecord, Translatable, choices_check
 from .commitments import CommitmentOrigin
 
 # Commitments the countries made together, or that the Initiative sets for them: each country
@@ -33,12 +33,13 @@ class CountryAssessmentQuerySet(models.QuerySet):
         return self.get(commitment__slug=commitment, country__slug=country)
 
     def public(self):
+        verdicts = self.filter(commitment__is_published=True)
         if settings.SHOW_SYNTHETIC_RECORDS:
-            return self.all()
-        return self.filter(commitment__is_synthetic=False)
+            return verdicts
+        return verdicts.filter(commitment__is_synthetic=False)
 
 
-class CountryAssessment(Translatable, models.Model):
+class CountryAssessment(TextRecord, Translatable, models.Model):
     """One country's record on one shared commitment: a verdict, its dated rationale for readers
     and its sources. The commitment's own status is judged separately and is not derived from these."""
 
@@ -73,6 +74,15 @@ class CountryAssessment(Translatable, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("assessed by"),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+        help_text=_("The second editor who approved the verdict; blank where none was required."),
     )
     last_reviewed_on = models.DateField(
         _("last reviewed on"),

@@ -1,10 +1,44 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+class TextRecord:
+    """Every record's text is refused with control characters, wherever it is validated: admin
+    forms, the import, the fixture load and a restore all call clean_fields."""
+
+    def clean_fields(self, exclude=None):
+        from ..text import control_character_problem  # tracker.text translates its message
+
+        errors = {}
+        for field in self._meta.concrete_fields:
+            if exclude and field.name in exclude:
+                continue
+            if isinstance(field, (models.CharField, models.TextField)):
+                problem = control_character_problem(getattr(self, field.attname))
+                if problem:
+                    errors[field.name] = [ValidationError(problem, code="control_character")]
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+class Versioned(models.Model):
+    """Editors change it with stale-edit protection: a save from an older copy is refused
+    (tracker.services.claim_version)."""
+
+    version = models.PositiveIntegerField(verbose_name=_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
 
 
 class SlugQuerySet(models.QuerySet):
@@ -78,10 +112,12 @@ def date_accuracy_check(date_field, accuracy_field, *, name):
 
 class TrackedQuerySet(SlugQuerySet):
     def public(self):
-        """What readers see: synthetic test records only where the settings show them."""
+        """What readers see: published records; synthetic test records only where the settings
+        show them."""
+        published = self.filter(is_published=True)
         if settings.SHOW_SYNTHETIC_RECORDS:
-            return self.all()
-        return self.filter(is_synthetic=False)
+            return published
+        return published.filter(is_synthetic=False)
 
 
 STATUS_HELP = _("The latest status-history record; change it through a dated, sourced status change.")
@@ -92,7 +128,7 @@ TRANSLATED_LANGUAGES = ("ja", "ru")
 TRANSLATION_HELP = _("A faithful translation of the English text; blank shows the English, marked as such.")
 
 
-class TrackedRecord(models.Model):
+class TrackedRecord(TextRecord, models.Model):
     """What commitments and agreements share: a slug, a title and a description (each with its
     translations), and editors track them, review them and edit them with stale-edit
     protection (`version`, claimed by tracker.services)."""
@@ -109,6 +145,7 @@ class TrackedRecord(models.Model):
     is_synthetic = models.BooleanField(
         verbose_name=_("is synthetic"),
         default=False,
+        editable=False,  # set only by the synthetic-data command: a form could use it to hide a record
         help_text=_("Generated for tests or benchmarks; never real data, never in public figures."),
     )
     last_reviewed_on = models.DateField(
@@ -116,6 +153,12 @@ class TrackedRecord(models.Model):
         null=True,
         blank=True,
         help_text=_("When an editor last checked the status against the evidence."),
+    )
+    is_published = models.BooleanField(
+        _("is published"),
+        default=True,
+        editable=False,  # set when a second editor approves a new record (tracker.services.reviews)
+        help_text=_("A record an editor added is public once a second editor approves it."),
     )
     version = models.PositiveIntegerField(verbose_name=_("version"), default=1, editable=False)
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)

@@ -6,11 +6,11 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import RANGES, Exactness, SlugQuerySet, choices_check
+from .base import RANGES, Exactness, SlugQuerySet, TextRecord, Versioned, choices_check
 from .currencies import validate_currency
 
 
-class Target(models.Model):
+class Target(TextRecord, Versioned):
     """A quantified goal with a time window: the Tokyo Initiative's ¥3 trillion in five years."""
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
@@ -52,6 +52,12 @@ class Target(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def save(self, *args, **kwargs):
+        from ..counting import recount  # tracker.counting reads the models
+
+        super().save(*args, **kwargs)
+        recount(using=kwargs.get("using") or "default")  # the window decides what counts
+
     @property
     def ends_on(self):
         year = self.starts_on.year + self.duration_years
@@ -69,7 +75,7 @@ class ExchangeRateQuerySet(models.QuerySet):
         return self.get(currency=currency, effective_on=effective_on)
 
 
-class ExchangeRate(models.Model):
+class ExchangeRate(TextRecord, models.Model):
     """How many yen one unit of a currency was worth on a date, and who says so."""
 
     currency = models.CharField(
@@ -118,6 +124,23 @@ class ExchangeRate(models.Model):
             return f"1 {self.currency} = ¥{self.rate_to_jpy} ({applied})"
         return f"1 {self.currency} = ¥{self.rate_to_jpy} on {self.effective_on}"
 
+    def save(self, *args, **kwargs):
+        from ..counting import recount  # tracker.counting reads the models
+
+        using = kwargs.get("using") or "default"
+        before = type(self)._base_manager.using(using).filter(pk=self.pk).values_list("currency", flat=True)
+        old_currency = before.first() if self.pk else None
+        super().save(*args, **kwargs)
+        recount(currencies={self.currency, old_currency} - {None}, using=using)
+
+    def delete(self, *args, **kwargs):
+        from ..counting import recount
+
+        deleted = super().delete(*args, **kwargs)
+        # Values converted at it move to another rate, or to "no rate": never left counted at it.
+        recount(currencies={self.currency}, using=kwargs.get("using") or "default")
+        return deleted
+
     def natural_key(self):
         return (self.currency, self.effective_on.isoformat())
 
@@ -126,7 +149,7 @@ class ExchangeRate(models.Model):
         return self.effective_on_basis == RateDateBasis.ASSUMED
 
 
-class ReportedFigure(models.Model):
+class ReportedFigure(TextRecord, Versioned):
     """A number a source reports about the summit that is not an agreement's value."""
 
     Exactness = Exactness

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .agreements import Agreement
-from .base import TRANSLATION_HELP, DateAccuracy, Translatable, choices_check, date_accuracy_check
+from .base import TRANSLATION_HELP, DateAccuracy, TextRecord, Translatable, choices_check, date_accuracy_check
 from .commitments import Commitment
 
 
@@ -36,12 +36,13 @@ class StatusChangeQuerySet(models.QuerySet):
 
     def public(self):
         """Steps of the records readers see (synthetic ones only where the settings show them)."""
+        steps = self.exclude(commitment__is_published=False).exclude(agreement__is_published=False)
         if settings.SHOW_SYNTHETIC_RECORDS:
-            return self.all()
-        return self.exclude(commitment__is_synthetic=True).exclude(agreement__is_synthetic=True)
+            return steps
+        return steps.exclude(commitment__is_synthetic=True).exclude(agreement__is_synthetic=True)
 
 
-class StatusChange(Translatable, models.Model):
+class StatusChange(TextRecord, Translatable, models.Model):
     """One dated step in the life of a commitment or an agreement. Never rewritten by a later change."""
 
     uid = models.UUIDField(verbose_name=_("uid"), default=uuid.uuid4, unique=True, editable=False)
@@ -93,6 +94,15 @@ class StatusChange(Translatable, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("recorded by"),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+        help_text=_("The second editor who approved the step; blank where none was required."),
     )
     version = models.PositiveIntegerField(
         verbose_name=_("version"), default=1, editable=False

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import TRANSLATION_HELP, SlugQuerySet, Translatable, choices_check
+from .base import TRANSLATION_HELP, SlugQuerySet, TextRecord, Translatable, Versioned, choices_check
 
 
 class PartyQuerySet(SlugQuerySet):
@@ -27,7 +27,7 @@ class PartyKind(models.TextChoices):
     MINISTRY = "ministry", _("Ministry")
 
 
-class Party(Translatable, models.Model):
+class Party(TextRecord, Translatable, Versioned):
     """A country or an organization that signs, finances or carries out what the summit agreed."""
 
     JAPAN_ISO = "JP"
@@ -105,7 +105,7 @@ class Party(Translatable, models.Model):
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
 
 
-class Leader(Translatable, models.Model):
+class Leader(TextRecord, Translatable, Versioned):
     """A head of state or government who took part in a summit."""
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
@@ -145,7 +145,7 @@ class Leader(Translatable, models.Model):
     natural_key.dependencies = ["tracker.party"]
 
 
-class Summit(models.Model):
+class Summit(TextRecord, Versioned):
     """A leaders' meeting of the dialogue: the Tokyo summit, and the next one once it is agreed."""
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)

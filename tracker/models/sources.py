@@ -1,9 +1,18 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import SlugQuerySet, choices_check
+from .base import SlugQuerySet, TextRecord, choices_check
+
+
+class SourceQuerySet(SlugQuerySet):
+    def public(self):
+        """The sources readers see: not the one synthetic test records cite."""
+        if settings.SHOW_SYNTHETIC_RECORDS:
+            return self.all()
+        return self.filter(is_synthetic=False)
 
 
 class SourceKind(models.TextChoices):
@@ -15,7 +24,7 @@ class SourceKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Source(models.Model):
+class Source(TextRecord, models.Model):
     """A document that supports a fact in the tracker; everything public cites one or more."""
 
     Kind = SourceKind
@@ -54,8 +63,14 @@ class Source(models.Model):
         help_text=_("Our archived copy of the document, as we hold it; shown on its own page."),
     )
     version = models.PositiveIntegerField(verbose_name=_("version"), default=1, editable=False)
+    is_synthetic = models.BooleanField(
+        verbose_name=_("is synthetic"),
+        default=False,
+        editable=False,  # set only by the synthetic-data command, never by a form
+        help_text=_("Cited by generated test records only; never shown to readers."),
+    )
 
-    objects = SlugQuerySet.as_manager()
+    objects = SourceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -3,10 +3,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import TRANSLATION_HELP, SlugQuerySet, Translatable
+from .base import TRANSLATION_HELP, SlugQuerySet, TextRecord, Translatable, Versioned
 
 
-class PriorityArea(Translatable, models.Model):
+class PriorityArea(TextRecord, Translatable, Versioned):
     """One of the Tokyo Declaration's three priority areas of cooperation."""
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
@@ -38,7 +38,7 @@ class PriorityArea(Translatable, models.Model):
         return (self.slug,)
 
 
-class Chapter(models.Model):
+class Chapter(TextRecord, Versioned):
     """A chapter of the analytical report on the declaration (source 004). The report lists
     these titles for its own analysis; they are not proven to be the declaration's chapters."""
 
@@ -70,7 +70,7 @@ class Chapter(models.Model):
         return (self.slug,)
 
 
-class Sector(Translatable, models.Model):
+class Sector(TextRecord, Translatable, Versioned):
     """A field of cooperation that agreements are classified by (energy, health, …)."""
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)

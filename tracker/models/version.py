@@ -4,23 +4,24 @@ from django.db import models
 
 
 def new_token():
+    """Kept for migration 0007, which made the versions single-row table."""
     return uuid.uuid4().hex
 
 
 class DataVersion(models.Model):
-    """One row whose token changes with every write to the tracker's records (tracker.freshness).
+    """One row per write to the tracker's records: an append-only log whose newest rows say which
+    version of the data a reader sees (tracker.freshness).
 
-    Figures computed from the data, such as the target's progress, are kept per token: reading
-    the token is one indexed query, recomputing the target at 100,000 agreements is most of a
-    second. A random token, not a counter, so a rolled-back write can never reuse a number.
+    Writers only insert, so no writer ever waits for or deadlocks on another over it (an updated
+    single row did both under load). The version a reader sees is the newest id together with how
+    many of the latest ids are committed, so that a transaction committing after a later one still
+    changes it.
     """
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    token = models.CharField(max_length=32, default=new_token)
-    changed_at = models.DateTimeField(auto_now=True)
+    id = models.BigAutoField(primary_key=True)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="data_version_single_row")]
+        verbose_name = "data version"
 
     def __str__(self):
-        return self.token
+        return str(self.pk)

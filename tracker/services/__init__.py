@@ -14,7 +14,6 @@ from .editing import (
 from .loading import FIXTURE_REASON, FixtureProblem, fixture_path, load_fixture
 from .status import (
     change_status,
-    change_status_of_many,
     commitment_link_problems,
     needs_status_record,
     save_record,
@@ -30,7 +29,6 @@ __all__ = [
     "assessment_problems",
     "record_assessment",
     "change_status",
-    "change_status_of_many",
     "commitment_link_problems",
     "changes_since",
     "version_record",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..method import VERDICTS, evidence_problem
 from ..models import SHARED_ORIGINS, CountryAssessment, Verdict
+from ..text import control_character_problem
 from .editing import claim_version
 
 
@@ -36,6 +37,8 @@ def assessment_problems(*, commitment, country, verdict, assessed_on, rationale,
         problems["rationale"] = _(
             "Explain the verdict for readers: what the country has done, and the evidence."
         )
+    elif problem := control_character_problem(rationale):
+        problems["rationale"] = problem
     definition = VERDICTS.get(verdict)
     problem = evidence_problem(sources, strong=bool(definition and definition.strong_evidence))
     if problem:
@@ -45,7 +48,17 @@ def assessment_problems(*, commitment, country, verdict, assessed_on, rationale,
 
 @transaction.atomic
 def record_assessment(
-    *, commitment, country, verdict, assessed_on, rationale, sources, user=None, loaded_version=None
+    *,
+    commitment,
+    country,
+    verdict,
+    assessed_on,
+    rationale,
+    sources,
+    user=None,
+    loaded_version=None,
+    reviewed_by=None,
+    reason=None,
 ):
     """Create or update the assessment of `country` on `commitment`; a stale copy is refused
     (StaleEdit) and an update with no version to check against too, so no save overwrites
@@ -74,7 +87,10 @@ def record_assessment(
     assessment.assessed_on = assessed_on
     assessment.rationale = rationale.strip()
     assessment.assessed_by = user
+    assessment.reviewed_by = reviewed_by
     assessment.last_reviewed_on = timezone.localdate()
+    if reason:
+        assessment._change_reason = reason
     assessment.save()
     assessment.sources.set(sources)
     return assessment

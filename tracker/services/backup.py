@@ -2,17 +2,22 @@
 with their own primary keys (so audit records still point at their objects) and natural keys
 for what each database numbers differently (content types, permissions, groups)."""
 
+import contextlib
 import json
-from pathlib import Path
+import os
 
 from django.apps import apps
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from .. import freshness
+from ..counting import recount
 from ..models import DataVersion
-from .loading import FixtureProblem
+from .loading import FixtureProblem, format_errors
+
+PRIVATE = 0o600  # a backup holds the editors' password hashes
 
 
 def backed_up_models():
@@ -23,17 +28,48 @@ def backed_up_models():
     return [*models, apps.get_model("auth", "User"), apps.get_model("admin", "LogEntry")]
 
 
+@contextlib.contextmanager
+def one_snapshot():
+    """Every read inside sees the database as it was at one moment, while editors go on writing:
+    a repeatable-read transaction on PostgreSQL; on SQLite (WAL) a deferred read transaction,
+    which takes no write lock."""
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+        return
+    connection.ensure_connection()
+    if connection.in_atomic_block:  # already inside a transaction (tests): it is the snapshot
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("COMMIT")
+
+
 def dump(path):
-    """Write every backed-up record to `path` as JSON; returns the number of records."""
+    """Write every backed-up record to `path` as JSON, readable by its owner only; returns the
+    number of records. The records are read in one snapshot, so a backup taken during edits holds
+    each record with its own audit trail."""
     records = []
     # Referenced records first, so a restore can resolve every natural key as it goes.
     ordered = serializers.sort_dependencies([(None, backed_up_models())], allow_cycles=True)
-    for model in ordered:
-        queryset = model._base_manager.order_by("pk")
-        records.extend(serializers.serialize("python", queryset, use_natural_foreign_keys=True))
+    with one_snapshot():
+        for model in ordered:
+            queryset = model._base_manager.order_by("pk")
+            records.extend(serializers.serialize("python", queryset, use_natural_foreign_keys=True))
     for record in records:
         record["pk"] = record.pop("pk")  # keep "pk" last, like dumpdata, for readable diffs
-    Path(path).write_text(json.dumps(records, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
+    text = json.dumps(records, indent=1, ensure_ascii=False, default=str)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
+    os.fchmod(descriptor, PRIVATE)  # an existing file keeps no wider mode
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
     return len(records)
 
 
@@ -44,9 +80,11 @@ def restore(path):
     if any(model._base_manager.exists() for model in backed_up_models()):
         raise FixtureProblem("The database is not empty: restore only into a freshly migrated database.")
     try:
-        records = json.loads(Path(path).read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as file:
+            records = json.load(file)
         count, deferred = 0, []
         for item in serializers.deserialize("python", records, handle_forward_references=True):
+            check_fields(item.object)
             item.object.skip_history_when_saving = True  # the dump carries the audit trail itself
             item.save()
             if item.deferred_fields:  # a reference to a record later in the file
@@ -60,5 +98,17 @@ def restore(path):
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), backed_up_models()):
             cursor.execute(statement)
+    recount()  # a backup from before the figures were stored on each row has none
     freshness.bump()
     return count
+
+
+def check_fields(obj):
+    """The rules forms apply to each field (lengths, choices, control characters), so a restore
+    refuses on SQLite what PostgreSQL would, and what no editor could have written."""
+    if obj._meta.app_label != "tracker" or obj._meta.model_name.startswith("historical"):
+        return
+    try:
+        obj.clean_fields(exclude=[field.name for field in obj._meta.fields if field.is_relation])
+    except ValidationError as error:
+        raise FixtureProblem(f"{obj._meta.label} {obj.pk}: {format_errors(error)}") from error

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ..method import definitions_for, evidence_problem
 from ..models import Agreement, ClaimBasis, Commitment, DateAccuracy, StatusChange, Target
+from ..text import control_character_problem
 from .editing import claim_version
 
 # Problems are keyed by these codes; each caller maps them to its own fields.
@@ -85,10 +86,24 @@ def status_change_problems(
         problems[EFFECTIVE_ON] = "The date a status took effect cannot be in the future."
     if not note or not note.strip():
         problems[NOTE] = "Explain the change of status in a note."
+    elif problem := control_character_problem(note):
+        problems[NOTE] = problem
+    if subject.pk and new_status == current_status(subject):
+        label = dict(type(subject).Status.choices).get(new_status, new_status)
+        problems[STATUS] = (
+            f"It is already “{label}”: a step must change the status. If you checked it against new "
+            "evidence without a change, mark it reviewed instead."
+        )
     definition = definitions_for(type(subject)).get(new_status)
     problem = evidence_problem(sources, strong=bool(definition and definition.strong_evidence))
     if problem:
         problems[SOURCES] = problem
+    elif (
+        effective_on
+        and EFFECTIVE_ON not in problems
+        and (problem := evidence_date_problem(effective_on, sources))
+    ):
+        problems[EFFECTIVE_ON] = problem
     if isinstance(subject, Commitment) and new_status == Commitment.Status.NOT_ACHIEVED:
         if subject.target_date is None:
             problems[STATUS] = "“Not achieved” needs a target date, and only once that date has passed."
@@ -112,9 +127,42 @@ def status_change_problems(
     return problems
 
 
+def current_status(subject):
+    return type(subject).objects.filter(pk=subject.pk).values_list("status", flat=True).first()
+
+
+def evidence_date_problem(effective_on, sources):
+    """A source cannot attest to what happened after it was written: a step dated later than every
+    one of its dated sources is refused. A source whose date is unknown could be later, so it
+    allows the date (the form says which sources are undated)."""
+    sources = list(sources)
+    if not sources or any(source.published_on is None for source in sources):
+        return None
+    latest = max(source.published_on for source in sources)
+    if effective_on > latest:
+        return (
+            f"Its sources were published by {latest:%d %B %Y}: none can report a step on "
+            f"{effective_on:%d %B %Y}. Cite a source published on or after that day."
+        )
+    return None
+
+
+def undated_sources(sources):
+    """The sources whose publication date is unknown, which cannot confirm a step's date."""
+    return [source for source in sources if source.published_on is None]
+
+
 @transaction.atomic
 def change_status(
-    *, subject, new_status, effective_on, note, sources, date_accuracy=DateAccuracy.EXACT, user=None
+    *,
+    subject,
+    new_status,
+    effective_on,
+    note,
+    sources,
+    date_accuracy=DateAccuracy.EXACT,
+    user=None,
+    reviewed_by=None,
 ):
     """Set a commitment's or agreement's status and record the step, both or neither.
 
@@ -151,35 +199,10 @@ def change_status(
         new_status=new_status,
         note=note.strip(),
         recorded_by=user,
+        reviewed_by=reviewed_by,
     )
     change.sources.set(sources)
     return change
-
-
-@transaction.atomic
-def change_status_of_many(*, model, versions, new_status, effective_on, note, sources, date_accuracy, user):
-    """One status, date, note and sources for several records, one history record each; all or
-    nothing. `versions` maps each record's id to the version the editor selected."""
-    records = list(model.objects.filter(pk__in=versions).order_by("pk"))
-    if len(records) != len(versions):
-        raise ValidationError(
-            "Some of the selected items no longer exist; go back to the list and select again."
-        )
-    for record in records:
-        claim_version(record, versions[record.pk])
-        try:
-            change_status(
-                subject=record,
-                new_status=new_status,
-                effective_on=effective_on,
-                date_accuracy=date_accuracy,
-                note=note,
-                sources=sources,
-                user=user,
-            )
-        except ValidationError as error:
-            raise ValidationError(f"{record}: {' '.join(error.messages)}") from error
-    return records
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from ..models import Party
+from ..text import printable
 from .common import current_progress
 from .groups import country_scorecards
 
@@ -73,7 +74,11 @@ def country_context(slug):
 
 
 def svg(request, template, context):
-    return render(request, template, context, content_type="image/svg+xml; charset=utf-8")
+    """An SVG badge, always well-formed XML: a control character in a name (refused on every
+    write path, but older data may hold one) is dropped rather than breaking the image."""
+    response = render(request, template, context, content_type="image/svg+xml; charset=utf-8")
+    response.content = printable(response.content.decode()).encode()
+    return response
 
 
 @embeddable

@@ -24,6 +24,7 @@ from ..models import (
 )
 from ..progress import EXCLUDED_STATUSES, EXCLUSION_REASONS, PACE_MIN_DATES, PACE_MIN_SPAN_DAYS, TIERS
 from ..templatetags.tracker_format import known_date, sentences
+from ..text import printable
 from .common import (
     PAGE_SIZE,
     count_of,
@@ -103,15 +104,20 @@ def statement_groups():
 
 
 def source_list(request):
-    sources = Source.objects.defer("archived_text").annotate(
-        commitment_count=count_of(
-            Commitment.sources.through.objects.filter(commitment__in=Commitment.objects.public()), "source"
-        ),
-        agreement_count=count_of(
-            Agreement.sources.through.objects.filter(agreement__in=Agreement.objects.public()), "source"
-        ),
-        change_count=count_of(StatusChange.sources.through.objects, "source"),
-        figure_count=count_of(ReportedFigure.sources.through.objects, "source"),
+    sources = (
+        Source.objects.public()
+        .defer("archived_text")
+        .annotate(
+            commitment_count=count_of(
+                Commitment.sources.through.objects.filter(commitment__in=Commitment.objects.public()),
+                "source",
+            ),
+            agreement_count=count_of(
+                Agreement.sources.through.objects.filter(agreement__in=Agreement.objects.public()), "source"
+            ),
+            change_count=count_of(StatusChange.sources.through.objects, "source"),
+            figure_count=count_of(ReportedFigure.sources.through.objects, "source"),
+        )
     )
     return render(request, "tracker/source_list.html", {"sources": sources})
 
@@ -119,7 +125,9 @@ def source_list(request):
 @follows_renamed_slugs(Source)
 def source_detail(request, slug):
     source = get_object_or_404(
-        Source.objects.defer("archived_text").prefetch_related(
+        Source.objects.public()
+        .defer("archived_text")
+        .prefetch_related(
             Prefetch("commitments", queryset=Commitment.objects.public().order_by("title")),
             Prefetch("agreements", queryset=Agreement.objects.public().order_by("title")),
             Prefetch(
@@ -137,7 +145,7 @@ def source_detail(request, slug):
 
 def source_copy(request, slug):
     """Our archived copy of a source, as we hold it, for readers to check what we cite."""
-    source = get_object_or_404(Source.objects.exclude(archived_text=""), slug=slug)
+    source = get_object_or_404(Source.objects.public().exclude(archived_text=""), slug=slug)
     return render(request, "tracker/source_copy.html", {"source": source})
 
 
@@ -166,11 +174,29 @@ def with_verdicts(changes, assessments):
     return items[::-1][:FEED_ITEMS]
 
 
+class TextAtomFeed(Atom1Feed):
+    """Atom whose entries carry plain text: an editor's note is sent as text (type="text"), so no
+    feed reader turns a “<script>” in it into markup, and control characters, which XML cannot
+    carry, are dropped rather than failing the whole feed."""
+
+    def add_item(self, **item):
+        super().add_item(**{name: printable(value) for name, value in item.items()})
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"]:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+    def add_root_elements(self, handler):
+        self.feed = {name: printable(value) for name, value in self.feed.items()}
+        super().add_root_elements(handler)
+
+
 class StatusChangeFeed(Feed):
     """The feed in the language of its address (/ja/changes/feed/ is in Japanese): status steps
     and countries' verdicts."""
 
-    feed_type = Atom1Feed
+    feed_type = TextAtomFeed
     title = gettext_lazy("CA+JAD Tokyo summit tracker: status changes")
     subtitle = gettext_lazy(
         "Dated, sourced changes in the status of the Tokyo summit's commitments and agreements."

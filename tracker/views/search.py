@@ -59,7 +59,7 @@ def site_search(request):
             ),
             group(
                 _("Sources"),
-                Source.objects.defer("archived_text").order_by("title"),
+                Source.objects.public().defer("archived_text").order_by("title"),
                 ("title", "publisher", "note"),
                 text,
             ),

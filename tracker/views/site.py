@@ -1,4 +1,5 @@
 import json
+import logging
 
 from django.contrib.sitemaps import Sitemap
 from django.db import DatabaseError, connection
@@ -57,8 +58,11 @@ SITEMAPS = {
     "parties": RecordSitemap(Party.objects.order_by("slug")),
     "areas": RecordSitemap(PriorityArea.objects.order_by("slug")),
     "sectors": RecordSitemap(Sector.objects.order_by("slug")),
-    "sources": RecordSitemap(Source.objects.order_by("slug")),
+    "sources": RecordSitemap(Source.objects.public().order_by("slug")),
 }
+
+
+logger = logging.getLogger(__name__)
 
 
 def healthz(request):
@@ -68,8 +72,10 @@ def healthz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as error:
+        # The error names the database's host and port: for the log, never for the public.
+        logger.warning("Health check: database unavailable: %s", error)
         response = unavailable_response()
-        response.content = json.dumps({"status": "unavailable", "database": str(error)[:200]})
+        response.content = json.dumps({"status": "unavailable", "database": "unavailable"})
         response["Content-Type"] = "application/json"
         return response
     response = JsonResponse({"status": "ok", "database": "ok"})

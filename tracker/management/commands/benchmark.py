@@ -42,7 +42,7 @@ class Command(BaseCommand):
         # The synthetic rows must reach the pages, or there is nothing to measure; and each
         # page is rendered, not served from the page cache (bench/peer.py measures that).
         settings.SHOW_SYNTHETIC_RECORDS = True
-        settings.PUBLIC_PAGE_CACHE_MIB = 0
+        settings.PUBLIC_PAGE_CACHE = False
         setup_test_environment()
         old_name = connection.settings_dict["NAME"]
         connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
