@@ -117,7 +117,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
-    "import_export",
     "axes",
     "csp",
     "tracker",
@@ -174,16 +173,6 @@ AXES_CLIENT_IP_CALLABLE = "tracker.proxies.client_address"
 # Reverting to an old version from the history page would change a status without its dated,
 # sourced record; corrections go through the forms instead.
 SIMPLE_HISTORY_REVERT_DISABLED = True
-
-IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
-IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-
-# Imports run in one transaction: a file with any bad row imports nothing.
-IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-# A previewed CSV waits here for its confirmation (names made by the app only; swept hourly).
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "tracker.admin.imports.ImportUploadStorage"
-IMPORT_UPLOAD_DIR = BASE_DIR / "var" / "imports"
 
 ROOT_URLCONF = "summit.urls"
 

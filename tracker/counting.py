@@ -49,6 +49,8 @@ def exclusion_code(row, yen, window_end):
     """Why an agreement does not count, or "" when it does (before its package is considered)."""
     if row.target_link == "not_part":
         return "not_part"
+    if row.target_link == "not_stated":
+        return "not_tied"
     if row.status in EXCLUDED_STATUSES:
         return row.status
     if row.amount is None:

@@ -57,6 +57,7 @@ TIER_BY_STATUS = {status: tier for tier in TIERS for status in tier.statuses}
 # Why an agreement is not counted, by code; the labels are what readers see.
 EXCLUSION_REASONS = {
     "not_part": _("a source places it outside the Initiative"),
+    "not_tied": _("no source ties it to the Initiative or reports it around the summit"),
     "suspended": _("suspended: not counted while work is halted"),
     "cancelled": _("cancelled"),
     "terminated_early": _("terminated early"),
@@ -387,6 +388,8 @@ def compute_progress(*, target, on_date):
 def _exclusion_code(agreement, window_end):
     if agreement.target_link == Agreement.TargetLink.NOT_PART:
         return "not_part"
+    if agreement.target_link == Agreement.TargetLink.NOT_STATED:
+        return "not_tied"
     if agreement.status in EXCLUDED_STATUSES:
         return agreement.status
     if agreement.amount is None:

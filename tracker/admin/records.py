@@ -1,30 +1,22 @@
 """Admin for the records editors keep true: commitments, agreements and their status history."""
 
-import csv
-import io
-
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from import_export.admin import ImportExportMixin
 
 from ..models import (
     Agreement,
     AgreementCommitment,
     AgreementParty,
     Commitment,
-    Party,
-    Sector,
     Source,
     StatusChange,
 )
-from ..models.currencies import ISO_4217
 from ..services import StaleEdit, mark_reviewed, reviews, save_record
 from ..services.reviews import VALUE_FIELDS
 from ..templatetags.tracker_format import qualified_money
@@ -40,14 +32,7 @@ from .forms import (
     describe_changes,
     encode_versions,
 )
-from .imports import (
-    MAX_ROWS,
-    SEPARATOR,
-    AgreementImportForm,
-    AgreementResource,
-    ImportUploadStorage,
-    import_columns,
-)
+from .imports import AgreementImportExport
 from .reviews import ProposingAdmin
 
 
@@ -427,10 +412,8 @@ class AgreementCommitmentInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ImportExportMixin, TrackedRecordAdmin):
-    resource_classes = [AgreementResource]
-    import_form_class = AgreementImportForm
-    import_template_name = "admin/tracker/agreement/import.html"
+class AgreementAdmin(AgreementImportExport, TrackedRecordAdmin):
+    change_list_template = "admin/tracker/agreement/change_list.html"
     list_display = [
         "title",
         "instrument",
@@ -461,86 +444,7 @@ class AgreementAdmin(ImportExportMixin, TrackedRecordAdmin):
     inlines = [AgreementPartyInline, AgreementCommitmentInline, StatusChangeInline]
 
     def get_urls(self):
-        pages = [
-            path(
-                "import/format/",
-                self.admin_site.admin_view(self.import_format_view),
-                name="tracker_agreement_import_format",
-            ),
-            path(
-                "import/template.csv",
-                self.admin_site.admin_view(self.import_template_view),
-                name="tracker_agreement_import_template",
-            ),
-        ]
-        return pages + super().get_urls()
-
-    def import_format_view(self, request):
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("The CSV format for importing agreements"),
-            "opts": self.model._meta,
-            "columns": import_columns(),
-            "sectors": Sector.objects.order_by("slug").values_list("slug", "name"),
-            "sources": Source.objects.order_by("slug").values_list("slug", "title", "kind"),
-            "parties": Party.objects.order_by("kind", "slug").values_list("slug", "name", "kind"),
-            "currencies": sorted(ISO_4217),
-            "max_rows": MAX_ROWS,
-            "separator": SEPARATOR,
-        }
-        return TemplateResponse(request, "admin/tracker/agreement/import_format.html", context)
-
-    def import_template_view(self, request):
-        """A CSV with the header row only: the columns, in order, to fill in a spreadsheet."""
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        buffer = io.StringIO()
-        csv.writer(buffer).writerow([name for name, _help, _values in import_columns()])
-        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="agreements-import-template.csv"'
-        return response
-
-    def import_action(self, request, **kwargs):
-        response = super().import_action(request, **kwargs)
-        context = getattr(response, "context_data", None) or {}
-        result, form = context.get("result"), context.get("form")
-        if result is not None and "confirm_form" not in context and form is not None:
-            # A refused preview will never be confirmed: its upload goes now.
-            name = getattr(form.cleaned_data.get("import_file"), "tmp_storage_name", None)
-            if name:
-                ImportUploadStorage(name=name).remove()
-        return response
-
-    def process_import(self, request, **kwargs):
-        try:
-            return super().process_import(request, **kwargs)
-        except (ValidationError, FileNotFoundError):
-            self.message_user(
-                request, _("This import is no longer available; upload the file again."), messages.ERROR
-            )
-            return HttpResponseRedirect(reverse("admin:tracker_agreement_import"))
-
-    def process_dataset(self, dataset, form, request, **kwargs):
-        # Validated again at confirmation, all or nothing: a row that has become invalid since
-        # the preview (another editor changed a record) stops the whole import.
-        kwargs["rollback_on_validation_errors"] = True
-        return super().process_dataset(dataset, form, request, **kwargs)
-
-    def process_result(self, result, request):
-        if result.has_errors() or result.has_validation_errors():
-            problems = [f"row {row.number}: {describe_row_errors(row)}" for row in result.invalid_rows]
-            problems += [f"row {number}: {errors[0].error}" for number, errors in result.row_errors()]
-            self.message_user(
-                request,
-                _("Nothing was imported: since the preview, the data no longer passes the checks.")
-                + " "
-                + " ".join(problems),
-                messages.ERROR,
-            )
-            return HttpResponseRedirect(reverse("admin:tracker_agreement_import"))
-        return super().process_result(result, request)
+        return self.import_urls() + super().get_urls()
 
     @admin.display(description=gettext_lazy("Value"), ordering="yen_value")
     def value(self, agreement):

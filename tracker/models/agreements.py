@@ -60,6 +60,8 @@ class TargetLink(models.TextChoices):
     STATED = "stated", _("Stated by a source to be under the Initiative")
     REPORTED = "reported", _("Reported around the summit; not confirmed as part of the Initiative")
     NOT_PART = "not_part", _("Not part of the Initiative")
+    # Where a record starts unless an editor says otherwise: it counts toward neither figure.
+    NOT_STATED = "not_stated", _("No source ties it to the Initiative or reports it around the summit")
 
 
 PartOfBasis = ClaimBasis
@@ -167,7 +169,7 @@ class Agreement(Translatable, TrackedRecord):
         _("tie to the target"),
         max_length=20,
         choices=TargetLink.choices,
-        default=TargetLink.REPORTED,
+        default=TargetLink.NOT_STATED,
         help_text=_("What the sources say about this agreement and the Tokyo Initiative's target."),
     )
     target_link_sources = models.ManyToManyField(
@@ -297,15 +299,20 @@ class Agreement(Translatable, TrackedRecord):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
-        from ..counting import recount  # tracker.counting reads the models
+    def save(self, *args, recount=True, **kwargs):
+        """Saved with its figures for the target, and its package's, restated in the same
+        transaction (tracker.counting). A bulk writer passes recount=False and restates all it
+        wrote at once."""
+        from ..counting import recount as restate  # tracker.counting reads the models
 
         using = kwargs.get("using") or "default"
+        if not recount:
+            super().save(*args, **kwargs)
+            return
         before = type(self)._base_manager.using(using).filter(pk=self.pk).values_list("part_of", flat=True)
         old_package = before.first() if self.pk else None
         super().save(*args, **kwargs)
-        # Its figures, and those of the package it joins or leaves, in the same transaction.
-        recount([self.pk, old_package, self.part_of_id], using=using)
+        restate([self.pk, old_package, self.part_of_id], using=using)
         stored = type(self)._base_manager.using(using).filter(pk=self.pk).values(*COUNTED).get()
         for name, value in stored.items():
             setattr(self, name, value)

@@ -25,7 +25,8 @@ STATUS, EFFECTIVE_ON, DATE_ACCURACY, NOTE, SOURCES = (
 
 def target_link_problems(*, target_link, sources):
     """Why an agreement's tie to the target is not allowed, as {code: message}."""
-    if target_link != Agreement.TargetLink.REPORTED and not list(sources or []):
+    unsourced = (Agreement.TargetLink.REPORTED, Agreement.TargetLink.NOT_STATED)
+    if target_link not in unsourced and not list(sources or []):
         label = Agreement.TargetLink(target_link).label
         return {"target_link_sources": f"“{label}” is a claim: cite the source that makes it."}
     return {}
