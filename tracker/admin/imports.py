@@ -28,7 +28,7 @@ from ..spreadsheet import csv_cell
 class ImportForm(forms.Form):
     file = forms.FileField(required=False, label=gettext_lazy("CSV file (UTF-8, comma-separated)"))
     # The previewed file, carried to the confirmation; its digest proves it is what was shown.
-    text = forms.CharField(required=False, widget=forms.HiddenInput)
+    text = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
     digest = forms.CharField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(required=False, widget=forms.HiddenInput)
 
