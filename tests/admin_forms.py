@@ -1,4 +1,4 @@
-"""Fill an admin change form the way a browser would, from the page the editor loaded."""
+"""Fill an admin form the way a browser would, from the page the editor loaded."""
 
 import datetime
 
@@ -9,7 +9,7 @@ def _encode(value):
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
-        return [str(item) for item in value]
+        return [str(getattr(item, "pk", item)) for item in value]
     return str(value)
 
 
@@ -23,6 +23,16 @@ def _fill(data, form):
             data[form.add_prefix(name)] = encoded
 
 
+def _apply(data, changes):
+    for name, value in changes.items():
+        encoded = None if value is None else _encode(value)
+        if encoded is None:  # None, or an unticked box: the browser sends nothing
+            data.pop(name, None)
+        else:
+            data[name] = encoded
+    return data
+
+
 def form_data(response, **changes):
     """The POST data of the admin form in `response`, with `changes` applied on top."""
     data = {}
@@ -34,9 +44,12 @@ def form_data(response, **changes):
             data[f"{formset.prefix}-{name}"] = management[name].value()
         for form in formset.initial_forms:
             _fill(data, form)
-    for name, value in changes.items():
-        if value is None:
-            data.pop(name, None)
-        else:
-            data[name] = _encode(value)
-    return data
+    return _apply(data, changes)
+
+
+def short_form_data(response, **changes):
+    """The POST data of a short form (a status, value, tie or verdict: tracker.admin.reviews) in
+    `response`, as it was shown, with `changes` applied on top."""
+    data = {}
+    _fill(data, response.context["form"])
+    return _apply(data, changes)

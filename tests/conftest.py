@@ -97,3 +97,32 @@ def administrator(make_staff):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def approve(make_staff):
+    """Approve proposals as a second editor would: another editor, through the review page.
+    `approve.reviewer` is that editor."""
+    from django.test import Client
+    from django.urls import reverse
+
+    reviewer = make_staff("reviewer", "Editor")
+    client = Client()
+    client.force_login(reviewer)
+
+    def approve_all(*proposals):
+        for proposal in proposals:
+            proposal.refresh_from_db()
+            response = client.post(
+                reverse("admin:tracker_proposal_review", args=[proposal.pk]),
+                {"decision": "approve", "loaded_version": proposal.version},
+            )
+            # Approved: back to the desk (a refusal shows the form again or returns to the page).
+            assert (response.status_code, response.get("Location")) == (302, reverse("admin:index")), (
+                response.content.decode()
+            )
+            proposal.refresh_from_db()
+            assert proposal.state == "approved"
+
+    approve_all.reviewer = reviewer
+    return approve_all

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from tests.test_fixtures import fixture_records, write_fixture
 from tracker import compliance, method
-from tracker.models import Agreement, Commitment, CountryAssessment, Party, Source, Verdict
+from tracker.models import Agreement, Commitment, CountryAssessment, Party, Proposal, Source, Verdict
 
 TODAY = timezone.localdate()
 
@@ -77,9 +77,15 @@ def test_no_two_statuses_of_a_vocabulary_share_a_colour():
 
 def test_editors_see_the_definitions_beside_the_status_field(editor_client, summit_data):
     agreement = Agreement.objects.get(slug="smartmining-plus")
-    page = editor_client.get(reverse("admin:tracker_agreement_change", args=[agreement.pk])).content.decode()
+    url = reverse("admin:tracker_agreement_status", args=[agreement.pk])
+    page = editor_client.get(url).content.decode()
     assert str(method.AGREEMENT_STATUSES[Agreement.Status.COMPLETED].meaning) in page
     assert "reports by two independent publishers" in page
+    # The record's own page shows the status read-only, one click from the form that changes it.
+    record = editor_client.get(
+        reverse("admin:tracker_agreement_change", args=[agreement.pk])
+    ).content.decode()
+    assert f'href="{url}">Change status</a>' in record
 
 
 # The rules, through every write path
@@ -100,44 +106,91 @@ def test_the_evidence_rule():
 
 def assessment_form(client, commitment, nation, verdict, sources, day=None):
     return client.post(
-        reverse("admin:tracker_countryassessment_add"),
+        reverse("admin:tracker_countryassessment_propose"),
         {
             "commitment": commitment.pk,
             "country": nation.pk,
             "verdict": verdict,
             "assessed_on": (day or TODAY).isoformat(),
-            "rationale": "What the sources show.",
+            "note": "What the sources show.",
             "sources": [source.pk for source in sources],
         },
     )
 
 
-def test_admin_form_refuses_an_assessment_without_a_source_or_on_an_opinion_alone(editor_client, summit_data):
+def form_errors(response):
+    return {
+        name: [str(error) for error in errors] for name, errors in response.context["form"].errors.items()
+    }
+
+
+def test_admin_form_refuses_an_assessment_without_a_source_or_on_an_opinion_alone(
+    editor_client, summit_data, settings
+):
+    settings.REQUIRE_SECOND_EDITOR = False
     commitment, kazakhstan = shared_commitment(), country("kazakhstan")
+    # Adding an assessment opens the form that proposes a verdict.
+    add = editor_client.get(reverse("admin:tracker_countryassessment_add"))
+    assert (add.status_code, add["Location"]) == (302, reverse("admin:tracker_countryassessment_propose"))
     opinion = Source.objects.get(slug="newsaz-opinion-agreements-by-country")
     news = Source.objects.get(slug="summit-overview-2025-12-25")
-    for sources in ([], [opinion]):
-        response = assessment_form(editor_client, commitment, kazakhstan, "partial", sources)
-        assert response.status_code == 200
-        assert response.context["adminform"].form.errors["sources"]
+    response = assessment_form(editor_client, commitment, kazakhstan, "partial", [])
+    assert response.status_code == 200
+    assert form_errors(response) == {"sources": ["Cite at least one source."]}
+    response = assessment_form(editor_client, commitment, kazakhstan, "partial", [opinion])
+    assert form_errors(response) == {
+        "sources": [
+            "An opinion piece cannot carry this on its own: cite a news report, an official document or "
+            "an analysis as well."
+        ]
+    }
     # +1 is a strong claim: one news report is not enough, an official source is.
     response = assessment_form(editor_client, commitment, kazakhstan, "full", [news])
-    assert "two independent publishers" in str(response.context["adminform"].form.errors["sources"])
+    assert form_errors(response) == {
+        "sources": [
+            "This needs a primary or official source, or reports by two independent publishers (each "
+            "source's publisher given); an opinion piece never counts."
+        ]
+    }
     assert not CountryAssessment.objects.exists()
     response = assessment_form(editor_client, commitment, kazakhstan, "full", [official_source()])
     assert response.status_code == 302
     saved = CountryAssessment.objects.get()
     assert (saved.verdict, saved.assessed_by.username, saved.last_reviewed_on) == ("full", "editor", TODAY)
+    assert saved.rationale == "What the sources show."
+
+
+def test_an_assessments_own_page_changes_only_its_translations(editor_client, summit_data):
+    assessment = assess(
+        shared_commitment(),
+        country("kazakhstan"),
+        "partial",
+        Source.objects.get(slug="summit-overview-2025-12-25"),
+    )
+    url = reverse("admin:tracker_countryassessment_change", args=[assessment.pk])
+    page = editor_client.get(url)
+    assert page.status_code == 200
+    assert set(page.context["adminform"].form.fields) == {"rationale_ja", "rationale_ru", "loaded_version"}
+    propose = reverse("admin:tracker_countryassessment_propose")
+    query = f"?commitment={assessment.commitment_id}&amp;country={assessment.country_id}"
+    assert f'href="{propose}{query}"' in page.content.decode()  # a new verdict is proposed there
+    data = {"rationale_ja": "理由。", "loaded_version": assessment.version, "verdict": "none"}
+    assert editor_client.post(url, data).status_code == 302
+    assessment.refresh_from_db()
+    assert (assessment.rationale_ja, assessment.verdict) == ("理由。", "partial")
 
 
 def test_only_a_shared_commitment_and_a_country_it_names_are_assessed(editor_client, summit_data):
     news = Source.objects.get(slug="summit-overview-2025-12-25")
     proposal = Commitment.objects.get(slug="kz-water-security")  # a leader's proposal
     response = assessment_form(editor_client, proposal, country("kazakhstan"), "partial", [news])
-    assert response.context["adminform"].form.errors["commitment"]
+    # Only shared commitments are offered.
+    assert form_errors(response) == {
+        "commitment": ["Select a valid choice. That choice is not one of the available choices."]
+    }
     japan_only = Commitment.objects.get(slug="investment-climate-for-japanese-companies")  # names the five
     response = assessment_form(editor_client, japan_only, country("japan"), "partial", [news])
-    assert "do not name this country" in str(response.context["adminform"].form.errors["country"])
+    assert form_errors(response) == {"country": ["The sources do not name this country in this commitment."]}
     response = assessment_form(
         editor_client,
         shared_commitment(),
@@ -146,8 +199,8 @@ def test_only_a_shared_commitment_and_a_country_it_names_are_assessed(editor_cli
         [news],
         day=TODAY + datetime.timedelta(1),
     )
-    assert response.context["adminform"].form.errors["assessed_on"]
-    assert not CountryAssessment.objects.exists()
+    assert form_errors(response) == {"assessed_on": ["An assessment cannot be dated in the future."]}
+    assert not CountryAssessment.objects.exists() and not Proposal.objects.exists()
 
 
 def bulk_assess(client, commitments, **fields):
@@ -157,7 +210,7 @@ def bulk_assess(client, commitments, **fields):
     return client.post(url, {**selection, "apply": "1", **fields}, follow=True)
 
 
-def test_bulk_assessment_is_all_or_nothing_and_keeps_the_rules(editor_client, summit_data):
+def test_bulk_assessment_is_all_or_nothing_and_keeps_the_rules(editor_client, editor, summit_data, approve):
     commitments = list(Commitment.objects.filter(origin="declaration").order_by("pk")[:3])
     opinion = Source.objects.get(slug="newsaz-opinion-agreements-by-country")
     fields = {"country": country("uzbekistan").pk, "verdict": "partial", "assessed_on": TODAY.isoformat()}
@@ -169,9 +222,18 @@ def test_bulk_assessment_is_all_or_nothing_and_keeps_the_rules(editor_client, su
     news = Source.objects.get(slug="summit-overview-2025-12-25")
     response = bulk_assess(editor_client, mixed, **fields, rationale="Work begun.", sources=[news.pk])
     assert "Nothing was changed" in response.content.decode()
-    assert not CountryAssessment.objects.exists()
+    assert not CountryAssessment.objects.exists() and not Proposal.objects.exists()
     response = bulk_assess(editor_client, commitments, **fields, rationale="Work begun.", sources=[news.pk])
-    assert "assessed on 3 commitments" in response.content.decode()
+    assert (
+        "Verdicts proposed: 3; each is public once a second editor approves it."
+        in response.content.decode()
+    )
+    proposals = list(Proposal.objects.order_by("commitment_id"))
+    assert [(p.kind, p.state, p.commitment, p.country.slug, p.proposed_by) for p in proposals] == [
+        ("verdict", "pending", commitment, "uzbekistan", editor) for commitment in commitments
+    ]
+    assert not CountryAssessment.objects.exists()  # public once a second editor approves each
+    approve(*proposals)
     assert CountryAssessment.objects.filter(country__slug="uzbekistan", verdict="partial").count() == 3
 
 
@@ -183,7 +245,8 @@ def import_csv(client, text, **extra):
 HEADER = "commitment,country,verdict,assessed_on,rationale,sources,version\n"
 
 
-def test_import_shows_every_problem_and_writes_only_what_was_previewed(editor_client, summit_data):
+def test_import_shows_every_problem_and_writes_only_what_was_previewed(editor_client, summit_data, settings):
+    settings.REQUIRE_SECOND_EDITOR = False  # each row is a proposal: here applied as it is made
     day = TODAY.isoformat()
     bad = (
         HEADER

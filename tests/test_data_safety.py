@@ -223,7 +223,7 @@ def test_a_backup_is_written_for_its_owner_only(summit_data, tmp_path):
     assert json.loads(path.read_text())
 
 
-def test_a_backup_reads_in_one_snapshot(summit_data, monkeypatch):
+def test_a_backup_reads_in_one_snapshot(summit_data, monkeypatch, tmp_path):
     from tracker.services import backup
 
     seen = []
@@ -238,7 +238,7 @@ def test_a_backup_reads_in_one_snapshot(summit_data, monkeypatch):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(backup.serializers, "serialize", serialize)
-    dump(os.devnull)
+    dump(tmp_path / "backup.json")
     assert all(seen)
     if connection.vendor == "postgresql":
         assert "repeatable read" in seen

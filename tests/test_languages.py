@@ -171,8 +171,11 @@ def test_the_admin_speaks_the_editors_language(editor_client, summit_data):
     assert '<html lang="ru"' in html
     assert "Изменить статус нескольких записей" not in html  # the page itself, not the action page
     assert "Подписано" in html or "Подписант" in html or "Сообщалось; этап не указан" in html
-    change = editor_client.get(f"/ja/admin/tracker/agreement/{Agreement.objects.first().pk}/change/")
-    assert "新しい状況の発効日" in change.content.decode()
+    pk = Agreement.objects.first().pk
+    change = editor_client.get(f"/ja/admin/tracker/agreement/{pk}/change/").content.decode()
+    assert "状況を変更" in change  # the link to the short status form
+    form = editor_client.get(f"/ja/admin/tracker/agreement/{pk}/status/").content.decode()
+    assert '<html lang="ja"' in form and "発効日" in form and "提案" in form
 
 
 def test_the_error_page_speaks_the_language_of_its_address(client, db):

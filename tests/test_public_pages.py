@@ -214,7 +214,7 @@ def test_json_export_of_commitments(client, summit_data):
 def test_detail_page_shows_value_in_both_currencies_and_its_timeline(client, summit_data):
     html = client.get("/agreements/uzbekistan-japan-summit-package/").content.decode()
     # The source's words, unchanged, and our reading of them, marked as ours with the reason.
-    assert "“valued at over --11 billion” (the currency sign is missing in our copy)" in html
+    assert "“valued at over --11 billion” (our copy shows no currency sign)" in html
     assert 'at least 11,000,000,000 USD <span class="tag">our reading</span>' in html
     assert "Our reading: US dollars." in html
     assert "$11" not in html

@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -10,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import EDITOR_PASSWORD
-from tracker.models import Agreement, Source, StatusChange
+from tracker.models import Agreement, Commitment, CountryAssessment, Proposal, Source, StatusChange
+from tracker.services import reviews
 
 EDITED = {
     "commitment",
@@ -63,23 +65,57 @@ def test_createeditor_refuses_missing_or_weak_passwords(db, monkeypatch, passwor
 
 
 def admin_urls(objects):
-    """Every admin page of every registered model: list, add, change, history, delete."""
-    urls = [("index", reverse("admin:index"), None)]
-    for model in admin.site._registry:
+    """Every admin page of every registered model (list, add, change, history, delete, a version in
+    its history), the short forms that change what readers see, the review page, and the imports
+    and exports: (action, url, model, where it redirects or None)."""
+    from tracker.admin.base import AuditedAdmin
+
+    urls = [("index", reverse("admin:index"), None, None)]
+    for model, model_admin in admin.site._registry.items():
         meta = model._meta
         name = f"admin:{meta.app_label}_{meta.model_name}"
-        urls.append(("view", reverse(f"{name}_changelist"), model))
-        urls.append(("add", reverse(f"{name}_add"), model))
+        urls.append(("view", reverse(f"{name}_changelist"), model, None))
+        if model is CountryAssessment:  # a verdict is proposed on its own short form
+            urls.append(("redirect", reverse(f"{name}_add"), model, reverse(f"{name}_propose")))
+        else:
+            urls.append(("add", reverse(f"{name}_add"), model, None))
         obj = objects.get(model)
-        if obj is not None:
-            urls.append(("view", reverse(f"{name}_change", args=[obj.pk]), model))
-            urls.append(("delete", reverse(f"{name}_delete", args=[obj.pk]), model))
-            if hasattr(model, "history"):
-                urls.append(("view", reverse(f"{name}_history", args=[obj.pk]), model))
+        if obj is None:
+            continue
+        if model is Proposal:  # a proposal opens on its review page
+            review = reverse("admin:tracker_proposal_review", args=[obj.pk])
+            urls.append(("redirect", reverse(f"{name}_change", args=[obj.pk]), model, review))
+            urls.append(("view", review, model, None))
+        else:
+            urls.append(("view", reverse(f"{name}_change", args=[obj.pk]), model, None))
+        urls.append(("delete", reverse(f"{name}_delete", args=[obj.pk]), model, None))
+        if hasattr(model, "history"):
+            history = reverse(f"{name}_history", args=[obj.pk])
+            urls.append(("view", history, model, None))
+            if isinstance(model_admin, AuditedAdmin):  # a version opens in its place in the history
+                version = obj.history.earliest().history_id
+                row = reverse(f"{name}_simple_history", args=[obj.pk, version])
+                urls.append(("redirect", row, model, f"{history}#version-{version}"))
+    for model, forms in ((Commitment, ["status"]), (Agreement, ["status", "value", "tie"])):
+        for form in forms:
+            url = reverse(f"admin:tracker_{model._meta.model_name}_{form}", args=[objects[model].pk])
+            urls.append(("change", url, model, None))
+    for name in (
+        "agreement_import",
+        "agreement_import_format",
+        "agreement_import_template",
+        "countryassessment_import",
+        "countryassessment_import_template",
+    ):
+        urls.append(("import", reverse(f"admin:tracker_{name}"), None, None))
+    urls.append(("view", reverse("admin:tracker_agreement_export"), Agreement, None))
+    urls.append(("add", reverse("admin:tracker_countryassessment_propose"), CountryAssessment, None))
     return urls
 
 
 def expected_for_editor(action, model):
+    if action == "redirect":
+        return 302
     if model is None:
         return 200
     meta = model._meta
@@ -88,32 +124,55 @@ def expected_for_editor(action, model):
     if action == "add" and meta.model_name == "statuschange":
         return 403  # made from a commitment or agreement, never on its own
     if action == "add":
-        return 200 if meta.model_name in EDITED else 403
+        return 200 if meta.model_name in EDITED else 403  # proposals come from the records' forms
     if action == "delete":
         return 200 if meta.model_name == "agreementparty" else 403
     return 200
 
 
+def expected_for_administrator(action, model):
+    if action == "redirect":
+        return 302
+    # Status changes come from their subject and proposals from the records' short forms;
+    # django-axes keeps its lockout records read-only.
+    no_add = model in (StatusChange, Proposal) or (model is not None and model._meta.app_label == "axes")
+    if action == "add" and no_add:
+        return 403
+    if action == "delete" and model is Proposal:
+        return 403  # a decided proposal is part of the audit trail
+    return 200
+
+
 def test_every_admin_url_by_role(summit_data, make_staff):
     editor, chief = make_staff("editor", "Editor"), make_staff("chief", "Administrator")
+    agreement = Agreement.objects.get(slug="smartmining-plus")
+    reviews.propose_status(  # a proposal waiting for review, to open its pages
+        subject=agreement,
+        new_status="in_implementation",
+        effective_on=datetime.date(2026, 3, 2),
+        date_accuracy="exact",
+        note="Field work reported.",
+        sources=[Source.objects.get(slug="initiative-and-proposals-report")],
+        user=editor,
+    )
     objects = {model: model.objects.order_by("pk").first() for model in admin.site._registry}
     anonymous, as_editor, as_admin = Client(), Client(), Client()
     as_editor.force_login(editor)
     as_admin.force_login(chief)
     mismatches = []
-    for action, url, model in admin_urls(objects):
+    for action, url, model, redirect in admin_urls(objects):
         login_redirect = anonymous.get(url)
         if login_redirect.status_code != 302 or "/admin/login/" not in login_redirect["Location"]:
             mismatches.append(("anonymous", url, login_redirect.status_code))
-        got = as_editor.get(url).status_code
-        if got != expected_for_editor(action, model):
-            mismatches.append(("editor", url, got))
-        got = as_admin.get(url).status_code
-        # Status changes come from their subject; django-axes keeps its lockout records read-only.
-        no_add = model is StatusChange or (model is not None and model._meta.app_label == "axes")
-        expected = 403 if (action == "add" and no_add) else 200
-        if got != expected:
-            mismatches.append(("administrator", url, got))
+        for role, client, expected in (
+            ("editor", as_editor, expected_for_editor(action, model)),
+            ("administrator", as_admin, expected_for_administrator(action, model)),
+        ):
+            got = client.get(url)
+            if got.status_code != expected:
+                mismatches.append((role, url, got.status_code))
+            elif redirect and got["Location"] != redirect:
+                mismatches.append((role, url, got["Location"]))
     assert mismatches == []
     assert len(admin_urls(objects)) > 60
 

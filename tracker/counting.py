@@ -79,9 +79,12 @@ def recount(agreement_ids=None, *, currencies=None, using="default"):
     if agreement_ids is None and currencies is None:
         rows = load(agreements)
     else:
-        wanted = Q(pk__in=[pk for pk in agreement_ids or () if pk])
+        ids = [pk for pk in agreement_ids or () if pk]
+        if not ids and not currencies:
+            return 0
+        wanted = Q(pk__in=ids) if ids else Q(pk__in=[])
         if currencies:
-            wanted |= Q(currency__in=currencies)
+            wanted = wanted | Q(currency__in=currencies) if ids else Q(currency__in=currencies)
         rows = load(agreements.filter(wanted))
         rows.update(_whole_families(agreements, rows, load))
     if not rows:

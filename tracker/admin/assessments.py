@@ -43,8 +43,10 @@ class AssessmentForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["verdict"].help_text = definitions_help(CountryAssessment.Verdict.choices, VERDICTS)
-        self.fields["commitment"].queryset = Commitment.objects.filter(origin__in=SHARED_ORIGINS)
+        if "verdict" in self.fields:  # read-only on an assessment's page: changed by a proposal
+            self.fields["verdict"].help_text = definitions_help(CountryAssessment.Verdict.choices, VERDICTS)
+        if "commitment" in self.fields:
+            self.fields["commitment"].queryset = Commitment.objects.filter(origin__in=SHARED_ORIGINS)
 
     def clean(self):
         cleaned = super().clean()
@@ -200,14 +202,7 @@ class CountryAssessmentAdmin(VersionedAdmin):
                         except (ValidationError, StaleEdit) as error:
                             problem = _("Nothing was imported: %(problem)s") % {"problem": describe(error)}
                         else:
-                            self.message_user(
-                                request,
-                                _(
-                                    "Verdicts proposed: %(count)d; each is public once a second "
-                                    "editor approves it."
-                                )
-                                % {"count": created},
-                            )
+                            self.message_user(request, verdicts_message(created))
                             return HttpResponseRedirect(reverse("admin:tracker_countryassessment_changelist"))
         else:
             form = AssessmentImportForm()
@@ -225,6 +220,14 @@ class CountryAssessmentAdmin(VersionedAdmin):
             "template_url": reverse("admin:tracker_countryassessment_import_template"),
         }
         return TemplateResponse(request, "admin/tracker/countryassessment/import.html", context)
+
+
+def verdicts_message(count):
+    if reviews.second_editor_required():
+        return _("Verdicts proposed: %(count)d; each is public once a second editor approves it.") % {
+            "count": count
+        }
+    return _("Verdicts saved and public: %(count)d.") % {"count": count}
 
 
 def describe(error):
@@ -428,11 +431,7 @@ def assess_selected(model_admin, request, queryset):
                     request, _("Nothing was changed.") + " " + " ".join(error.messages), messages.ERROR
                 )
             else:
-                model_admin.message_user(
-                    request,
-                    _("Verdicts for %(country)s proposed on %(count)d commitments; each waits for review.")
-                    % {"country": data["country"], "count": len(records)},
-                )
+                model_admin.message_user(request, verdicts_message(len(records)))
             return None
     else:
         form = BulkAssessmentForm(can_add_sources=model_admin.can_add_sources(request))

@@ -296,7 +296,11 @@ class BulkStatusForm(forms.Form):
 
     def __init__(self, *args, model, can_add_sources=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_status"].choices = model.Status.choices
+        # No status is chosen for the editor: the items' own status would make a step to nowhere.
+        self.fields["new_status"].choices = [
+            ("", gettext("— choose the new status —")),
+            *model.Status.choices,
+        ]
         self.fields["new_status"].help_text = definitions_help(model)
         use_source_picker(self.fields["sources"], model, can_add=can_add_sources)
 

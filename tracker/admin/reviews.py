@@ -55,12 +55,16 @@ def iso_date_field(**kwargs):
 class ProposalForm(forms.Form):
     """What every proposal carries: a note for readers and reviewers, and its sources."""
 
+    # Not required here: the services' rules say what is missing, each in its own words, at once.
     note = forms.CharField(
+        required=False,
         label=gettext_lazy("Note"),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=gettext_lazy("What changed and how the sources show it. Readers see it once approved."),
     )
-    sources = forms.ModelMultipleChoiceField(queryset=Source.objects.all(), label=gettext_lazy("Sources"))
+    sources = forms.ModelMultipleChoiceField(
+        queryset=Source.objects.all(), required=False, label=gettext_lazy("Sources")
+    )
 
     def __init__(self, *args, model, can_add_sources=False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -93,9 +93,10 @@ def keep_unlisted_values(obj, *, listed, now):
     model = type(obj)
     unlisted = [f.attname for f in model._meta.concrete_fields if not f.primary_key and f.name not in listed]
     # values() with no field names would return every field and undo the fixture's own values.
-    current = (
-        model._default_manager.filter(pk=obj.pk).values(*unlisted).first() if obj.pk and unlisted else None
-    )
+    # Locked until the load commits, so the version read here is still the record's at the claim:
+    # an editor's save waits, then is refused as stale rather than lost or failing the load.
+    rows = model._default_manager.filter(pk=obj.pk).order_by().select_for_update(of=("self",))
+    current = rows.values(*unlisted).first() if obj.pk and unlisted else None
     if current:
         for attname, value in current.items():
             setattr(obj, attname, value)

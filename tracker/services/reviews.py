@@ -156,6 +156,9 @@ def propose_value(*, agreement, values, note, sources, user):
     candidate = Agreement.objects.get(pk=agreement.pk)
     before = _field_values(candidate, VALUE_FIELDS)
     for name, value in values.items():
+        field = Agreement._meta.get_field(name)
+        if field.is_relation and not isinstance(value, Agreement):
+            name = field.attname  # an id, as an import reads it
         setattr(candidate, name, value)
     problems = {}
     try:
