@@ -67,6 +67,7 @@ def make_agreement(*, amount=None, currency="", exactness="", countries=(), sect
     fields.setdefault("instrument", Agreement.Instrument.CONTRACT)
     fields.setdefault("signed_on", datetime.date(2025, 12, 20))
     fields.setdefault("signed_on_accuracy", "exact" if fields["signed_on"] else "unknown")
+    fields.setdefault("target_link", Agreement.TargetLink.REPORTED)  # as the summit's deals are
     if amount is not None:
         amount = Decimal(amount)
         currency = currency or "JPY"

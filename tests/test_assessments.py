@@ -225,8 +225,7 @@ def test_bulk_assessment_is_all_or_nothing_and_keeps_the_rules(editor_client, ed
     assert not CountryAssessment.objects.exists() and not Proposal.objects.exists()
     response = bulk_assess(editor_client, commitments, **fields, rationale="Work begun.", sources=[news.pk])
     assert (
-        "Verdicts proposed: 3; each is public once a second editor approves it."
-        in response.content.decode()
+        "Verdicts proposed: 3; each is public once a second editor approves it." in response.content.decode()
     )
     proposals = list(Proposal.objects.order_by("commitment_id"))
     assert [(p.kind, p.state, p.commitment, p.country.slug, p.proposed_by) for p in proposals] == [

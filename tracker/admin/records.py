@@ -198,17 +198,13 @@ class TrackedRecordAdmin(ProposingAdmin, VersionedAdmin):
         )
         return format_html('{}<ul class="readers-see">{}</ul>{}', unpublished, rows, waiting)
 
-    @admin.display(description=gettext_lazy("Change"))
-    def change_status_link(self, record):
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse(f"admin:tracker_{self.model._meta.model_name}_status", args=[record.pk]),
-            _("status"),
-        )
-
     @admin.display(description=gettext_lazy("Status"), ordering="status")
     def status_badge(self, record):
-        return status_badge(record)
+        """The badge, and under it the one link to the record's status form."""
+        url = reverse(f"admin:tracker_{self.model._meta.model_name}_status", args=[record.pk])
+        return format_html(
+            '{}<br><a class="change-status" href="{}">{}</a>', status_badge(record), url, _("change")
+        )
 
     @admin.display(description=gettext_lazy("Reviewed"), ordering="last_reviewed_on")
     def reviewed(self, record):
@@ -365,7 +361,6 @@ class CommitmentAdmin(TrackedRecordAdmin):
         "origin",
         "priority_area",
         "status_badge",
-        "change_status_link",
         "due",
         "reviewed",
     ]
@@ -418,7 +413,6 @@ class AgreementAdmin(AgreementImportExport, TrackedRecordAdmin):
         "title",
         "instrument",
         "status_badge",
-        "change_status_link",
         "signed_on",
         "value",
         "reviewed",

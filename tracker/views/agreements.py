@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from ..filters import AgreementFilter
 from ..models import Agreement, AgreementCommitment, AgreementParty, Commitment, StatusChange
+from ..progress import line_for
 from .common import current_progress, follows_renamed_slugs, render_filtered_list
 
 
@@ -44,6 +45,6 @@ def agreement_detail(request, slug):
         "agreement": agreement,
         "commitment_links": agreement.public_commitment_links,
         "target": target,
-        "line": progress.line_for(agreement) if progress else None,
+        "line": line_for(agreement) if progress else None,
     }
     return render(request, "tracker/agreement_detail.html", context)

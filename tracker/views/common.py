@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from .. import freshness
 from ..models import Agreement, Commitment, CountryAssessment, Party, PriorityArea, StatusChange, Target
-from ..progress import compute_progress
+from ..progress import Split, compute_progress
 
 PAGE_SIZE = 25
 
@@ -65,7 +65,7 @@ def countries_without_a_row(progress):
         if country.pk not in shown:
             reason = (
                 _("counted only within agreements with several Central Asian countries")
-                if country.pk in progress.involving_country
+                if progress.involving_country.get(country.pk, Split()).largest
                 else _("no agreement the tracker holds for them has a value counted toward the target")
             )
             by_reason.setdefault(reason, []).append(country)

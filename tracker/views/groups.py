@@ -20,7 +20,7 @@ from ..models import (
     StatusChange,
 )
 from ..models.commitments import BY_A_LEADER
-from ..progress import Split
+from ..progress import Split, counted_sum
 from .common import (
     count_of,
     current_progress,
@@ -89,11 +89,8 @@ def country_scorecards():
 
 
 def country_counted(progress, country):
-    """The counted yen of the agreements a country takes part in. It is kept per Central Asian
-    country; Japan, which the by-country figures leave out, has its agreements summed."""
-    if country.iso_code != Party.JAPAN_ISO:
-        return progress.involving_country.get(country.pk, Split())
-    return progress.amount_for(Agreement.objects.public().with_party(country).values_list("pk", flat=True))
+    """The counted yen of the agreements a country takes part in, kept with the target's figures."""
+    return progress.involving_country.get(country.pk, Split())
 
 
 def group_context(agreements, commitments=None, *, list_query="", counted_in=None):
@@ -109,7 +106,7 @@ def group_context(agreements, commitments=None, *, list_query="", counted_in=Non
     elif counted_in is not None:
         counted = counted_in(progress)
     else:
-        counted = progress.amount_for(agreements.values_list("pk", flat=True))
+        counted = counted_sum(agreements)
     context = {
         "agreements": list(
             agreements.select_related("yen_rate")
@@ -286,6 +283,6 @@ def sector_detail(request, slug):
     context = group_context(
         Agreement.objects.public().filter(sectors=sector),
         list_query=f"sector={sector.slug}",
-        counted_in=lambda progress: progress.involving_sector.get(sector.pk, Split()),
+        counted_in=lambda progress: counted_sum(Agreement.objects.public().filter(sectors=sector)),
     )
     return render(request, "tracker/sector_detail.html", {"sector": sector, **context})

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..charts import bars, target_segments
+from ..counting import EXCLUDED_STATUSES
 from ..models import (
     Agreement,
     Commitment,
@@ -22,7 +23,7 @@ from ..models import (
     StatusChange,
     Summit,
 )
-from ..progress import EXCLUDED_STATUSES, EXCLUSION_REASONS, PACE_MIN_DATES, PACE_MIN_SPAN_DAYS, TIERS
+from ..progress import EXCLUSION_REASONS, PACE_MIN_DATES, PACE_MIN_SPAN_DAYS, TIERS
 from ..templatetags.tracker_format import known_date, sentences
 from ..text import printable
 from .common import (
@@ -35,27 +36,14 @@ from .common import (
     recent_changes,
 )
 
-COUNTED_SHOWN = 50
 FEED_ITEMS = 50
-EXAMPLES_PER_REASON = 10
-
-
-def exclusion_groups(excluded):
-    """Exclusions by reason, largest group first, each with its label, count and a few examples."""
-    by_code = {}
-    for item in excluded:
-        by_code.setdefault(item.code, []).append(item.agreement)
-    groups = [
-        (EXCLUSION_REASONS[code], len(items), items[:EXAMPLES_PER_REASON]) for code, items in by_code.items()
-    ]
-    return sorted(groups, key=lambda group: (-group[1], group[0]))
 
 
 def target_detail(request):
     target, progress = current_progress()
     context = {
-        "counted_shown": progress.counted[:COUNTED_SHOWN] if progress else [],
-        "exclusion_groups": exclusion_groups(progress.excluded) if progress else [],
+        "counted_shown": progress.counted_shown if progress else [],
+        "exclusion_groups": progress.exclusion_groups if progress else [],
         "target": target,
         "progress": progress,
         "tier_labels": [str(tier.label).lower() for tier in TIERS],

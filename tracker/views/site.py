@@ -43,22 +43,23 @@ class StaticPagesSitemap(LanguagesSitemap):
 
 
 class RecordSitemap(LanguagesSitemap):
-    def __init__(self, queryset):
-        self.queryset = queryset
+    def __init__(self, records):
+        self.records = records
 
     def items(self):
-        # A fresh queryset each time: the module's own would keep its first results for good.
-        return self.queryset.all()
+        # Built afresh each time: a queryset made when the module is imported would keep its first
+        # results, and the settings (such as whether synthetic records show) of that moment.
+        return self.records()
 
 
 SITEMAPS = {
     "pages": StaticPagesSitemap(),
-    "commitments": RecordSitemap(Commitment.objects.public().order_by("slug")),
-    "agreements": RecordSitemap(Agreement.objects.public().order_by("slug")),
-    "parties": RecordSitemap(Party.objects.order_by("slug")),
-    "areas": RecordSitemap(PriorityArea.objects.order_by("slug")),
-    "sectors": RecordSitemap(Sector.objects.order_by("slug")),
-    "sources": RecordSitemap(Source.objects.public().order_by("slug")),
+    "commitments": RecordSitemap(lambda: Commitment.objects.public().order_by("slug")),
+    "agreements": RecordSitemap(lambda: Agreement.objects.public().order_by("slug")),
+    "parties": RecordSitemap(lambda: Party.objects.order_by("slug")),
+    "areas": RecordSitemap(lambda: PriorityArea.objects.order_by("slug")),
+    "sectors": RecordSitemap(lambda: Sector.objects.order_by("slug")),
+    "sources": RecordSitemap(lambda: Source.objects.public().order_by("slug")),
 }
 
 
