@@ -1,4 +1,5 @@
 import functools
+import logging
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -14,6 +15,7 @@ from ..models import Agreement, Commitment, CountryAssessment, Party, PriorityAr
 from ..progress import Split, compute_progress
 
 PAGE_SIZE = 25
+logger = logging.getLogger(__name__)
 
 
 def count_of(queryset, field, distinct=None):
@@ -80,6 +82,7 @@ def current_progress():
     on_date = timezone.localdate()
 
     def compute():
+        logger.info("Computing the target's figures for %s", on_date)  # once per change, for all servers
         target = Target.objects.first()
         return target, (compute_progress(target=target, on_date=on_date) if target else None)
 
