@@ -32,16 +32,17 @@ def backed_up_models():
 def one_snapshot():
     """Every read inside sees the database as it was at one moment, while editors go on writing:
     a repeatable-read transaction on PostgreSQL; on SQLite (WAL) a deferred read transaction,
-    which takes no write lock."""
+    which takes no write lock. Inside a caller's transaction, that transaction is the snapshot
+    (its isolation level can no longer be changed)."""
+    connection.ensure_connection()
+    if connection.in_atomic_block:
+        yield
+        return
     if connection.vendor == "postgresql":
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield
-        return
-    connection.ensure_connection()
-    if connection.in_atomic_block:  # already inside a transaction (tests): it is the snapshot
-        yield
         return
     with connection.cursor() as cursor:
         cursor.execute("BEGIN DEFERRED")
