@@ -129,3 +129,52 @@ def reading_context(node):
                 context.append(headers[column].text())
         context.append(node.attrs.get("data-label", ""))
     return " ".join(context)
+
+
+# Words that are names in every language: acronyms, product and network names.
+LATIN_LETTERS = re.compile(r"[A-Za-z]")
+SKIPPED = {"script", "style", "code", "head", "svg", "textarea", "pre"}
+
+
+def english_letters(markup):
+    """(unmarked, marked, all) visible letters of a page: Latin letters a reader meets outside any
+    element marked lang="en" or translate="no", those inside one, and every letter (any script).
+    Acronyms (JICA, CA+JAD, USD) and web addresses count as neither."""
+    counts = {"unmarked": 0, "marked": 0, "all": 0}
+
+    def visit(node, marked):
+        if node.tag in SKIPPED:
+            return
+        marked = marked or node.attrs.get("lang", "").startswith("en") or node.attrs.get("translate") == "no"
+        for child in node.children:
+            if isinstance(child, str):
+                letters = re.sub(r"https?://\S+|\b[A-Z][A-Z0-9+&.\-]*[A-Z0-9]\b|\b[A-Z]\b", "", child)
+                counts["all"] += sum(ch.isalpha() for ch in letters)
+                latin = len(LATIN_LETTERS.findall(letters))
+                counts["marked" if marked else "unmarked"] += latin
+            else:
+                visit(child, marked)
+
+    visit(tree(markup), False)
+    return counts["unmarked"], counts["marked"], counts["all"]
+
+
+def unmarked_english_words(markup):
+    """The Latin-letter words of a page outside any element marked lang="en" or translate="no",
+    acronyms aside: what a Japanese or Russian reader meets unannounced."""
+    found = []
+
+    def visit(node, marked):
+        if node.tag in SKIPPED:
+            return
+        marked = marked or node.attrs.get("lang", "").startswith("en") or node.attrs.get("translate") == "no"
+        for child in node.children:
+            if isinstance(child, str):
+                if not marked:
+                    letters = re.sub(r"https?://\S+|\b[A-Z][A-Z0-9+&.\-]*[A-Z0-9]\b|\b[A-Z]\b", "", child)
+                    found += re.findall(r"[A-Za-z][A-Za-z'\-]+", letters)
+            else:
+                visit(child, marked)
+
+    visit(tree(markup), False)
+    return found

@@ -16,6 +16,7 @@ from .base import (
     Translatable,
     choices_check,
     date_accuracy_check,
+    translations,
 )
 from .commitments import Commitment
 from .currencies import validate_currency
@@ -123,6 +124,9 @@ class Agreement(Translatable, TrackedRecord):
         blank=True,
         help_text=_("The source's own words for the value, e.g. “over 11 billion”; quoted as they stand."),
     )
+    value_as_reported_ja, value_as_reported_ru = translations(
+        models.CharField, _("value as reported"), max_length=300
+    )
     value_reading = models.TextField(
         verbose_name=_("value reading"),
         blank=True,
@@ -131,6 +135,7 @@ class Agreement(Translatable, TrackedRecord):
             "and why. Shown beside the figure wherever it appears."
         ),
     )
+    value_reading_ja, value_reading_ru = translations(models.TextField, _("value reading"))
     yen_value = models.DecimalField(
         verbose_name=_("yen value"),
         max_digits=24,
@@ -187,6 +192,9 @@ class Agreement(Translatable, TrackedRecord):
         blank=True,
         help_text=_("What the sources say, briefly."),
     )
+    target_link_note_ja, target_link_note_ru = translations(
+        models.CharField, _("note on the tie to the target"), max_length=500
+    )
     is_aggregate = models.BooleanField(
         verbose_name=_("is aggregate"),
         default=False,
@@ -212,6 +220,7 @@ class Agreement(Translatable, TrackedRecord):
     part_of_note = models.CharField(
         verbose_name=_("part of note"), max_length=300, blank=True, help_text=_("Why, in a sentence.")
     )
+    part_of_note_ja, part_of_note_ru = translations(models.CharField, _("part of note"), max_length=300)
     composition_note = models.TextField(
         _("how the record joins its sources"),
         blank=True,
@@ -220,6 +229,18 @@ class Agreement(Translatable, TrackedRecord):
             "rests on one source for what others report only in general: what each source says, and "
             "that the joining is our inference. Shown to readers as our inference."
         ),
+    )
+    translated_fields = (
+        "title",
+        "description",
+        "value_as_reported",
+        "value_reading",
+        "target_link_note",
+        "part_of_note",
+        "composition_note",
+    )
+    composition_note_ja, composition_note_ru = translations(
+        models.TextField, _("how the record joins its sources")
     )
     parties = models.ManyToManyField(
         "Party", through="AgreementParty", related_name="agreements", verbose_name=_("parties")
@@ -427,7 +448,7 @@ class AgreementCommitmentQuerySet(models.QuerySet):
         )
 
 
-class AgreementCommitment(TextRecord, models.Model):
+class AgreementCommitment(TextRecord, Translatable, models.Model):
     """That an agreement carries out a commitment: a claim like any other, either stated by a
     source (cited) or our inference (with the reason). An agreement's tie to the Tokyo
     Initiative's target is not one of these: it is the agreement's own target-link field."""
@@ -449,6 +470,8 @@ class AgreementCommitment(TextRecord, models.Model):
         max_length=500,
         help_text=_("What the source says that links them, or why we infer the link."),
     )
+    translated_fields = ("note",)
+    note_ja, note_ru = translations(models.CharField, _("note"), max_length=500)
     sources = models.ManyToManyField(
         "Source",
         blank=True,

@@ -1,9 +1,11 @@
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -179,9 +181,50 @@ class TrackedRecord(TextRecord, models.Model):
         return self.next_review_on is None or self.next_review_on <= timezone.localdate()
 
 
-class Translatable:
+def translations(field_class, verbose_name, max_length=None):
+    """The Japanese and Russian fields beside an English text field: `title_ja, title_ru =
+    translations(models.CharField, _("title"), max_length=300)`. A Russian text runs longer than
+    its English, so a short field's translation may be twice the English's length."""
+    options = {"max_length": max_length * 2} if max_length else {}
+    return tuple(
+        field_class(
+            format_lazy("{} ({})", verbose_name, language_name),
+            blank=True,
+            help_text=TRANSLATION_HELP,
+            **options,
+        )
+        for language_name in (_("Japanese"), _("Russian"))
+    )
+
+
+class Translatable(models.Model):
     """Records whose texts editors may translate; each model lists them in `translated_fields`
-    (a tuple of field names, each with `_ja` and `_ru` fields beside it)."""
+    (a tuple of field names, each with `_ja` and `_ru` fields beside it).
+
+    `translated_from_<language>` holds a digest of the English texts a translation was made
+    from: when the English changes afterwards, the translation shows as out of date (to readers
+    on the record's page, to editors in the admin's filter) until an editor updates it."""
+
+    translated_from_ja = models.CharField(max_length=16, blank=True, default="", editable=False)
+    translated_from_ru = models.CharField(max_length=16, blank=True, default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # A translation an editor changes is a translation of the English as it stands now; one
+        # left alone keeps the digest of the English it was made from, so it shows as stale when
+        # the English changes. The fixture loader states the digests itself.
+        if not getattr(self, "translation_sources_given", False):
+            changed = self.changed_translations(kwargs.get("update_fields"))
+            for language in changed:
+                setattr(self, f"translated_from_{language}", self.english_digest())
+            if changed and kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    *(f"translated_from_{lang}" for lang in changed),
+                }
+        super().save(*args, **kwargs)
 
     def in_language(self, field, language):
         """(text, its language): the translation into `language` where an editor gave one, else the
@@ -201,3 +244,57 @@ class Translatable:
             not getattr(self, field) or getattr(self, f"{field}_{language}", "")
             for field in self.translated_fields
         )
+
+    def has_translation(self, language):
+        return any(getattr(self, f"{field}_{language}", "") for field in self.translated_fields)
+
+    def english_digest(self, english=None):
+        """A digest of the English texts (or of `english`, {field: text}, where given)."""
+        english = english or {}
+        texts = [english.get(field, getattr(self, field)) or "" for field in self.translated_fields]
+        return hashlib.sha256("\x1f".join(texts).encode()).hexdigest()[:16]
+
+    def translation_state(self, language):
+        """"current", "stale" (made from English that has changed since), "partial" or "missing"."""
+        if not self.has_translation(language):
+            return "missing"
+        if self.translation_is_stale(language):
+            return "stale"
+        return "current" if self.is_translated(language) else "partial"
+
+    def translation_is_stale(self, language):
+        """Its translation was made from English texts that have changed since."""
+        return (
+            self.has_translation(language)
+            and getattr(self, f"translated_from_{language}") != self.english_digest()
+        )
+
+    def changed_translations(self, update_fields=None):
+        """The languages whose translated texts differ from the database's."""
+        deferred = self.get_deferred_fields()
+        names = {
+            language: [f"{field}_{language}" for field in self.translated_fields]
+            for language in TRANSLATED_LANGUAGES
+        }
+        candidates = [
+            language
+            for language, fields in names.items()
+            if not deferred.intersection(fields)
+            and (update_fields is None or set(fields) & set(update_fields))
+        ]
+        if not candidates:
+            return []
+        stored = None
+        if self.pk is not None:
+            stored = (
+                type(self)
+                ._base_manager.filter(pk=self.pk)
+                .values(*(n for lang in candidates for n in names[lang]))
+                .first()
+            )
+        return [
+            language
+            for language in candidates
+            if [getattr(self, name) for name in names[language]]
+            != ([stored[name] for name in names[language]] if stored else [""] * len(names[language]))
+        ]

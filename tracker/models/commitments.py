@@ -12,6 +12,7 @@ from .base import (
     Translatable,
     basis_check,
     choices_check,
+    translations,
 )
 
 
@@ -79,6 +80,10 @@ class Commitment(Translatable, TrackedRecord):
         max_length=300,
         blank=True,
         help_text=_("The source's words that place it there, or why we classify it so."),
+    )
+    translated_fields = ("title", "description", "priority_area_note")
+    priority_area_note_ja, priority_area_note_ru = translations(
+        models.CharField, _("note on the priority area"), max_length=300
     )
     chapter = models.ForeignKey(
         "Chapter",

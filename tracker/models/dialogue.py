@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import SlugQuerySet, TextRecord, Versioned, choices_check
+from .base import SlugQuerySet, TextRecord, Translatable, Versioned, choices_check, translations
 
 
 class MechanismKind(models.TextChoices):
@@ -11,7 +11,7 @@ class MechanismKind(models.TextChoices):
     SUMMIT = "summit", _("Leaders' summit")
 
 
-class Mechanism(TextRecord, Versioned):
+class Mechanism(TextRecord, Translatable, Versioned):
     """A standing part of the Central Asia + Japan dialogue: its meetings, forums and summits,
     as the sources describe them. The start year is left blank where no source gives it."""
 
@@ -19,6 +19,7 @@ class Mechanism(TextRecord, Versioned):
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
     name = models.CharField(verbose_name=_("name"), max_length=200)
+    name_ja, name_ru = translations(models.CharField, _("name"), max_length=200)
     kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=Kind.choices)
     since_year = models.PositiveSmallIntegerField(
         verbose_name=_("since year"),
@@ -30,6 +31,8 @@ class Mechanism(TextRecord, Versioned):
     description = models.TextField(
         verbose_name=_("description"), help_text=_("In our own words, saying no more than the sources.")
     )
+    translated_fields = ("name", "description")
+    description_ja, description_ru = translations(models.TextField, _("description"))
     sources = models.ManyToManyField("Source", related_name="mechanisms", verbose_name=_("sources"))
 
     objects = SlugQuerySet.as_manager()
@@ -55,7 +58,7 @@ class StatementSubject(models.TextChoices):
     DOCUMENTS = "documents", _("The documents signed alongside")
 
 
-class Statement(TextRecord, Versioned):
+class Statement(TextRecord, Translatable, Versioned):
     """What a source says about the summit and its documents: how its participants received
     them, how the source describes them. In our own words, with the source's own where a word
     matters; a characterisation is the source's, never ours."""
@@ -67,6 +70,8 @@ class Statement(TextRecord, Versioned):
     text = models.TextField(
         verbose_name=_("text"), help_text=_("In our own words, saying no more than the source.")
     )
+    translated_fields = ("text",)
+    text_ja, text_ru = translations(models.TextField, _("text"))
     order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
     sources = models.ManyToManyField("Source", related_name="statements", verbose_name=_("sources"))
 

@@ -6,20 +6,32 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import RANGES, Exactness, SlugQuerySet, TextRecord, Versioned, choices_check
+from .base import (
+    RANGES,
+    Exactness,
+    SlugQuerySet,
+    TextRecord,
+    Translatable,
+    Versioned,
+    choices_check,
+    translations,
+)
 from .currencies import validate_currency
 
 
-class Target(TextRecord, Versioned):
+class Target(TextRecord, Translatable, Versioned):
     """A quantified goal with a time window: the Tokyo Initiative's ¥3 trillion in five years."""
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
     name = models.CharField(verbose_name=_("name"), max_length=200)
+    name_ja, name_ru = translations(models.CharField, _("name"), max_length=200)
     amount = models.DecimalField(verbose_name=_("amount"), max_digits=20, decimal_places=2)
     currency = models.CharField(verbose_name=_("currency"), max_length=3, default="JPY")
     starts_on = models.DateField(verbose_name=_("starts on"))
     duration_years = models.PositiveSmallIntegerField(verbose_name=_("duration years"))
     description = models.TextField(verbose_name=_("description"), blank=True)
+    translated_fields = ("name", "description")
+    description_ja, description_ru = translations(models.TextField, _("description"))
     commitment = models.OneToOneField(
         "Commitment",
         null=True,
@@ -75,7 +87,7 @@ class ExchangeRateQuerySet(models.QuerySet):
         return self.get(currency=currency, effective_on=effective_on)
 
 
-class ExchangeRate(TextRecord, models.Model):
+class ExchangeRate(TextRecord, Translatable, models.Model):
     """How many yen one unit of a currency was worth on a date, and who says so."""
 
     currency = models.CharField(
@@ -99,6 +111,8 @@ class ExchangeRate(TextRecord, models.Model):
     note = models.CharField(
         verbose_name=_("note"), max_length=300, blank=True, help_text=_("How the rate was obtained.")
     )
+    translated_fields = ("note",)
+    note_ja, note_ru = translations(models.CharField, _("note"), max_length=300)
     version = models.PositiveIntegerField(verbose_name=_("version"), default=1, editable=False)
 
     objects = ExchangeRateQuerySet.as_manager()
@@ -149,13 +163,14 @@ class ExchangeRate(TextRecord, models.Model):
         return self.effective_on_basis == RateDateBasis.ASSUMED
 
 
-class ReportedFigure(TextRecord, Versioned):
+class ReportedFigure(TextRecord, Translatable, Versioned):
     """A number a source reports about the summit that is not an agreement's value."""
 
     Exactness = Exactness
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
     label = models.CharField(verbose_name=_("label"), max_length=200)
+    label_ja, label_ru = translations(models.CharField, _("label"), max_length=200)
     value = models.DecimalField(
         verbose_name=_("value"), max_digits=24, decimal_places=4, help_text=_("For a range, its low end.")
     )
@@ -184,11 +199,14 @@ class ReportedFigure(TextRecord, Versioned):
         verbose_name=_("country"),
     )
     note = models.TextField(verbose_name=_("note"), blank=True)
+    note_ja, note_ru = translations(models.TextField, _("note"))
     reading = models.TextField(
         verbose_name=_("reading"),
         blank=True,
         help_text=_("Where unit or value is our reading rather than the source's words: what and why."),
     )
+    translated_fields = ("label", "note", "reading")
+    reading_ja, reading_ru = translations(models.TextField, _("reading"))
     sources = models.ManyToManyField("Source", related_name="figures", verbose_name=_("sources"))
 
     objects = SlugQuerySet.as_manager()

@@ -4,7 +4,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import TRANSLATION_HELP, SlugQuerySet, TextRecord, Translatable, Versioned, choices_check
+from .base import (
+    TRANSLATION_HELP,
+    SlugQuerySet,
+    TextRecord,
+    Translatable,
+    Versioned,
+    choices_check,
+    translations,
+)
 
 
 class PartyQuerySet(SlugQuerySet):
@@ -38,10 +46,11 @@ class Party(TextRecord, Translatable, Versioned):
     name = models.CharField(verbose_name=_("name"), max_length=200)
     name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True, help_text=TRANSLATION_HELP)
     name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True, help_text=TRANSLATION_HELP)
-    translated_fields = ("name",)
+    translated_fields = ("name", "short_name", "description")
     short_name = models.CharField(
         verbose_name=_("short name"), max_length=40, blank=True, help_text=_("Acronym, e.g. JBIC.")
     )
+    short_name_ja, short_name_ru = translations(models.CharField, _("short name"), max_length=40)
     kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=Kind.choices)
     iso_code = models.CharField(
         _("ISO 3166-1 code"),
@@ -60,6 +69,7 @@ class Party(TextRecord, Translatable, Versioned):
         verbose_name=_("based in"),
     )
     description = models.TextField(verbose_name=_("description"), blank=True)
+    description_ja, description_ru = translations(models.TextField, _("description"))
     sources = models.ManyToManyField("Source", blank=True, related_name="parties", verbose_name=_("sources"))
 
     objects = PartyQuerySet.as_manager()
@@ -145,20 +155,24 @@ class Leader(TextRecord, Translatable, Versioned):
     natural_key.dependencies = ["tracker.party"]
 
 
-class Summit(TextRecord, Versioned):
+class Summit(TextRecord, Translatable, Versioned):
     """A leaders' meeting of the dialogue: the Tokyo summit, and the next one once it is agreed."""
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
     name = models.CharField(verbose_name=_("name"), max_length=200)
+    name_ja, name_ru = translations(models.CharField, _("name"), max_length=200)
     number = models.PositiveSmallIntegerField(verbose_name=_("number"), unique=True)
     host = models.ForeignKey(
         Party, on_delete=models.PROTECT, related_name="summits_hosted", verbose_name=_("host")
     )
     city = models.CharField(verbose_name=_("city"), max_length=100, blank=True)
+    city_ja, city_ru = translations(models.CharField, _("city"), max_length=100)
     held_on = models.DateField(
         verbose_name=_("held on"), null=True, blank=True, help_text=_("Blank until the date is announced.")
     )
     description = models.TextField(verbose_name=_("description"), blank=True)
+    translated_fields = ("name", "city", "description")
+    description_ja, description_ru = translations(models.TextField, _("description"))
     leaders = models.ManyToManyField(Leader, blank=True, related_name="summits", verbose_name=_("leaders"))
     sources = models.ManyToManyField("Source", blank=True, related_name="summits", verbose_name=_("sources"))
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import SlugQuerySet, TextRecord, choices_check
+from .base import SlugQuerySet, TextRecord, Translatable, choices_check, translations
 
 
 class SourceQuerySet(SlugQuerySet):
@@ -24,13 +24,14 @@ class SourceKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Source(TextRecord, models.Model):
+class Source(TextRecord, Translatable, models.Model):
     """A document that supports a fact in the tracker; everything public cites one or more."""
 
     Kind = SourceKind
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
     title = models.CharField(verbose_name=_("title"), max_length=300)
+    title_ja, title_ru = translations(models.CharField, _("title"), max_length=300)
     publisher = models.CharField(verbose_name=_("publisher"), max_length=200, blank=True)
     kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=Kind.choices, default=Kind.NEWS)
     published_on = models.DateField(verbose_name=_("published on"), null=True, blank=True)
@@ -43,6 +44,7 @@ class Source(TextRecord, models.Model):
             "(e.g. an ambiguous format, or none at all)."
         ),
     )
+    date_note_ja, date_note_ru = translations(models.CharField, _("date as reported"), max_length=200)
     url = models.URLField(
         _("original address"),
         blank=True,
@@ -51,6 +53,8 @@ class Source(TextRecord, models.Model):
     note = models.TextField(
         verbose_name=_("note"), help_text=_("For readers: what this source supports, in our own words.")
     )
+    translated_fields = ("title", "date_note", "note")
+    note_ja, note_ru = translations(models.TextField, _("note"))
     archived_as = models.CharField(
         verbose_name=_("archived as"),
         max_length=200,

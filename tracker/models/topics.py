@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import TRANSLATION_HELP, SlugQuerySet, TextRecord, Translatable, Versioned
+from .base import TRANSLATION_HELP, SlugQuerySet, TextRecord, Translatable, Versioned, translations
 
 
 class PriorityArea(TextRecord, Translatable, Versioned):
@@ -13,9 +13,10 @@ class PriorityArea(TextRecord, Translatable, Versioned):
     name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)
     name_ja = models.CharField(_("name (Japanese)"), max_length=100, blank=True, help_text=TRANSLATION_HELP)
     name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True, help_text=TRANSLATION_HELP)
-    translated_fields = ("name",)
+    translated_fields = ("name", "description")
     order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
     description = models.TextField(verbose_name=_("description"), blank=True)
+    description_ja, description_ru = translations(models.TextField, _("description"))
     sources = models.ManyToManyField(
         "Source", blank=True, related_name="priority_areas", verbose_name=_("sources")
     )
@@ -38,13 +39,15 @@ class PriorityArea(TextRecord, Translatable, Versioned):
         return (self.slug,)
 
 
-class Chapter(TextRecord, Versioned):
+class Chapter(TextRecord, Translatable, Versioned):
     """A chapter of the analytical report on the declaration (source 004). The report lists
     these titles for its own analysis; they are not proven to be the declaration's chapters."""
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
     number = models.PositiveSmallIntegerField(verbose_name=_("number"), unique=True)
     title = models.CharField(verbose_name=_("title"), max_length=200)
+    translated_fields = ("title",)
+    title_ja, title_ru = translations(models.CharField, _("title"), max_length=200)
     priority_area = models.ForeignKey(
         PriorityArea,
         null=True,

@@ -10,7 +10,8 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from ..method import definitions_for, evidence_problem
-from ..models import AgreementCommitment, CountryAssessment, Source, StatusChange
+from ..models import AgreementCommitment, CountryAssessment, ExchangeRate, Source, StatusChange
+from ..models.base import TRANSLATED_LANGUAGES, Translatable
 from .assessments import assessment_problems
 from .editing import claim_version
 from .status import commitment_link_problems
@@ -68,6 +69,8 @@ def load_fixture(path, *, reason):
             created = obj.pk is None
             item.save()
             loaded.append((obj, created))
+            if isinstance(obj, Translatable):
+                obj.listed_fields = set(record.get("fields", {}))
     except FixtureProblem:
         raise
     except (serializers.base.DeserializationError, ValidationError, IntegrityError, DatabaseError) as exc:
@@ -77,6 +80,7 @@ def load_fixture(path, *, reason):
     check_commitment_links()
     check_assessments()
     attach_archived_copies([obj for obj, _created in loaded if isinstance(obj, Source)], Path(path).parent)
+    apply_translations([obj for obj, _created in loaded], Path(path).parent / "translations")
     for obj, created in loaded:
         del obj.skip_history_when_saving
         obj._change_reason = reason
@@ -84,6 +88,62 @@ def load_fixture(path, *, reason):
         if created:  # that save was the second write of a new record: audit it as its creation
             obj.history.filter(pk=obj.history.latest().pk).update(history_type="+")
     return len(loaded)
+
+
+def record_key(obj):
+    """How a translation file names a record: its slug, a status change's uid, "USD@2025-12-20"
+    for an exchange rate, "agreement>commitment" for a link between the two."""
+    if isinstance(obj, AgreementCommitment):
+        return f"{obj.agreement.slug}>{obj.commitment.slug}"
+    if isinstance(obj, ExchangeRate):
+        return f"{obj.currency}@{obj.effective_on.isoformat()}"
+    return getattr(obj, "slug", None) or str(getattr(obj, "uid", ""))
+
+
+def apply_translations(objects, folder):
+    """Give the fixture's records the translations in `folder`/<language>.json: a list of
+    {model, key, field, en, text}, where `en` is the English the text translates. A translation of
+    English that has changed since is loaded and shown as out of date."""
+    by_key = {
+        (obj._meta.label_lower, record_key(obj)): obj for obj in objects if isinstance(obj, Translatable)
+    }
+    for language in TRANSLATED_LANGUAGES:
+        path = folder / f"{language}.json"
+        if not path.exists():
+            continue
+        try:
+            entries = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise FixtureProblem(f"{path} is not readable JSON: {exc}") from exc
+        # A translation the fixture's record gives itself ("name_ja") translates the fixture's English.
+        translated_from = {
+            obj: {field: getattr(obj, field) for field in obj.translated_fields}
+            for obj in by_key.values()
+            if {f"{field}_{language}" for field in obj.translated_fields} & obj.listed_fields
+        }
+        for number, entry in enumerate(entries if isinstance(entries, list) else [None], start=1):
+            if not isinstance(entry, dict) or not {"model", "key", "field", "en", "text"} <= set(entry):
+                raise FixtureProblem(f"{path}, entry {number}: needs model, key, field, en and text.")
+            obj = by_key.get((entry["model"], entry["key"]))
+            if obj is None:
+                raise FixtureProblem(
+                    f"{path}, entry {number}: no {entry['model']} “{entry['key']}” in the fixture."
+                )
+            if entry["field"] not in obj.translated_fields:
+                raise FixtureProblem(
+                    f"{path}, entry {number}: {entry['model']} has no translated field “{entry['field']}”."
+                )
+            setattr(obj, f"{entry['field']}_{language}", entry["text"])
+            translated_from.setdefault(obj, {})[entry["field"]] = entry["en"]
+        for obj, english in translated_from.items():
+            try:
+                obj.clean_fields()
+            except ValidationError as exc:
+                raise FixtureProblem(
+                    f"{path}, {obj._meta.label_lower} “{record_key(obj)}”: {format_errors(exc)}"
+                ) from exc
+            setattr(obj, f"translated_from_{language}", obj.english_digest(english))
+            obj.translation_sources_given = True
 
 
 def keep_unlisted_values(obj, *, listed, now):

@@ -1,6 +1,7 @@
 """How figures and dates read on the site. Rounding and the words “at least” / “about” come from
 tracker.money, so a figure reads the same on every page, in the feed and in the admin."""
 
+import re
 from decimal import Decimal
 from html import unescape
 
@@ -10,6 +11,7 @@ from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.utils.formats import date_format, number_format
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext_lazy, ngettext, npgettext, pgettext
 from django.utils.translation import gettext as _
 
@@ -239,15 +241,17 @@ def sort_header(context, key, label, css=""):
     query = request.GET.copy()
     query.pop("page", None)
     query["sort"] = f"-{key}" if state == "ascending" else key
-    next_order = "descending" if state == "ascending" else "ascending"
+    if state == "ascending":
+        title = _("Sort by %(column)s, descending") % {"column": label.lower()}
+    else:
+        title = _("Sort by %(column)s, ascending") % {"column": label.lower()}
     return format_html(
-        '<th scope="col"{}{}><a class="sort" href="?{}" title="Sort by {}, {}">{}'
+        '<th scope="col"{}{}><a class="sort" href="?{}" title="{}">{}'
         '<span class="sort-mark" aria-hidden="true">{}</span></a></th>',
         css_attr,
         format_html(' aria-sort="{}"', state) if state else "",
         query.urlencode(),
-        label.lower(),
-        next_order,
+        title,
         label,
         SORT_MARKS.get(state, "↕"),
     )
@@ -264,18 +268,55 @@ def block_text(context, name):
     return " ".join(unescape(strip_tags(block.nodelist.render(context))).split())
 
 
+# A quotation in a translation (“…” holding Latin letters) stays in its source's English; other
+# runs of Latin letters in a Japanese or Russian text are names (JOGMEC, SmartMining Plus).
+QUOTATION = re.compile(r"“[^”]*[A-Za-z][^”]*”")
+LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9+&.\-]*(?:[ \-][A-Z0-9][A-Za-z0-9+&.\-]*)*")
+
+
+def marked_translation(value):
+    """A translated text, escaped, with its English quotations marked lang="en" and the Latin
+    letters of names marked translate="no" (a page translator would garble them)."""
+    pieces, last = [], 0
+    for quote in QUOTATION.finditer(value):
+        pieces.append(mark_names(value[last : quote.start()]))
+        pieces.append(format_html('<span lang="en">{}</span>', quote.group()))
+        last = quote.end()
+    pieces.append(mark_names(value[last:]))
+    return mark_safe("".join(pieces))
+
+
+def mark_names(value):
+    pieces, last = [], 0
+    for name in LATIN_NAME.finditer(value):
+        pieces.append(conditional_escape(value[last : name.start()]))
+        pieces.append(format_html('<span translate="no">{}</span>', name.group()))
+        last = name.end()
+    pieces.append(conditional_escape(value[last:]))
+    return "".join(pieces)
+
+
 @register.simple_tag
-def text(record, field, linebreaks=False, plain=False):
+def text(record, field, linebreaks=False, plain=False, words=None):
     """A record's text in the page's language where an editor translated it; else its English,
     marked lang="en" so that readers and screen readers know what they are reading (`plain` for
-    places that take no markup, such as the page's title)."""
+    places that take no markup, such as the page's title; `words` to shorten it)."""
     page = language()
     if hasattr(record, "in_language"):
         value, written_in = record.in_language(field, page)
     else:  # a plain row of the target's arithmetic: its English text
         value, written_in = getattr(record, field), "en"
-    body = linebreaksbr(value) if linebreaks else value
-    return body if plain or written_in == page else english(body)
+    value = value or ""
+    if words:
+        # Japanese has no spaces to count words by: about four characters make a word.
+        truncator = Truncator(value)
+        value = truncator.chars(int(words) * 4) if written_in == "ja" else truncator.words(int(words))
+    if plain:
+        return value
+    if written_in == page:
+        body = marked_translation(value) if page != "en" else conditional_escape(value)
+        return linebreaksbr(body) if linebreaks else body
+    return english(linebreaksbr(value) if linebreaks else value)
 
 
 @register.filter
@@ -313,7 +354,7 @@ def translation_note(record):
     """On a record's own page in Japanese or Russian: whether its texts are a translation of the
     English record, or shown in English because none exists yet."""
     page = language()
-    return {"page": page, "translated": page != "en" and record.is_translated(page)}
+    return {"page": page, "state": record.translation_state(page) if page != "en" else ""}
 
 
 @register.filter
