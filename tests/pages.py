@@ -131,8 +131,10 @@ def reading_context(node):
     return " ".join(context)
 
 
-# Words that are names in every language: acronyms, product and network names.
 LATIN_LETTERS = re.compile(r"[A-Za-z]")
+# What counts as neither English nor a translation: web addresses, acronyms (JICA, USD) and the
+# name of the feed format, which every language writes in Latin letters.
+NAMES = re.compile(r"https?://\S+|\b[A-Z][A-Z0-9+&.\-]*[A-Z0-9]\b|\b[A-Z]\b|\bAtom\b")
 SKIPPED = {"script", "style", "code", "head", "svg", "textarea", "pre"}
 
 
@@ -148,7 +150,7 @@ def english_letters(markup):
         marked = marked or node.attrs.get("lang", "").startswith("en") or node.attrs.get("translate") == "no"
         for child in node.children:
             if isinstance(child, str):
-                letters = re.sub(r"https?://\S+|\b[A-Z][A-Z0-9+&.\-]*[A-Z0-9]\b|\b[A-Z]\b", "", child)
+                letters = NAMES.sub("", child)
                 counts["all"] += sum(ch.isalpha() for ch in letters)
                 latin = len(LATIN_LETTERS.findall(letters))
                 counts["marked" if marked else "unmarked"] += latin
@@ -171,8 +173,8 @@ def unmarked_english_words(markup):
         for child in node.children:
             if isinstance(child, str):
                 if not marked:
-                    letters = re.sub(r"https?://\S+|\b[A-Z][A-Z0-9+&.\-]*[A-Z0-9]\b|\b[A-Z]\b", "", child)
-                    found += re.findall(r"[A-Za-z][A-Za-z'\-]+", letters)
+                    letters = NAMES.sub("", child)
+                    found.extend(re.findall(r"[A-Za-z][A-Za-z'\-]+", letters))
             else:
                 visit(child, marked)
 

@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,8 @@ LICENCE = {
     "name": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
     "short": "CC BY 4.0",
     "url": "https://creativecommons.org/licenses/by/4.0/",
+    # A name every language keeps in Latin letters: marked so that a page translator leaves it.
+    "marked_name": mark_safe('<span translate="no">Creative Commons Attribution 4.0 International</span>'),
 }
 
 

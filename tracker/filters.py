@@ -5,21 +5,41 @@ from datetime import timedelta
 from decimal import Decimal
 
 import django_filters
+import snowballstemmer
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.text import format_lazy
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agreement, Commitment, CountryAssessment, Party, PriorityArea, Sector, StatusChange
+from .models import (
+    Agreement,
+    AgreementParty,
+    Commitment,
+    CountryAssessment,
+    Party,
+    PriorityArea,
+    Sector,
+    StatusChange,
+)
 
 SEARCH_MAX_WORDS = 10
-# The texts a search looks through, translations included, so a Japanese or Russian reader can
-# search in their own language where editors translated a record.
-COMMITMENT_SEARCH = ("title", "description", "title_ja", "title_ru", "description_ja", "description_ru")
-AGREEMENT_SEARCH = (*COMMITMENT_SEARCH, "value_as_reported")
+
+
+def in_every_language(*fields):
+    """A text field and its Japanese and Russian translations."""
+    return tuple(f"{field}{suffix}" for field in fields for suffix in ("", "_ja", "_ru"))
+
+
+# The texts a search looks through, translations included, so that a Japanese or Russian reader
+# searches in their own language.
+COMMITMENT_SEARCH = in_every_language("title", "description")
+AGREEMENT_SEARCH = (*in_every_language("title", "description"), "value_as_reported")
+PARTY_NAMES = (*in_every_language("name", "short_name"),)
+NAMES = in_every_language("name")
 
 
 def search_words(text):
@@ -30,6 +50,20 @@ def search_words(text):
 def spaceless_script(word):
     # Japanese and Chinese write no spaces between words: there a word is matched as a part of the text.
     return any(ord(char) >= 0x2E80 for char in word)
+
+
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+RUSSIAN = snowballstemmer.stemmer("russian")
+
+
+def word_stem(word):
+    """What a word's forms share: Russian declines its nouns and adjectives ("Узбекистан",
+    "Узбекистана"; "солнечные", "солнечных"), so a Russian word is searched by its Snowball stem."""
+    if CYRILLIC.search(word) and len(word) > WHOLE_WORD_UP_TO + 1:
+        stem = RUSSIAN.stemWord(word.lower())
+        if len(stem) > WHOLE_WORD_UP_TO:
+            return stem
+    return word
 
 
 WHOLE_WORD_UP_TO = 3  # letters: "AI", "UN", "gas" match only as whole words
@@ -46,26 +80,62 @@ def word_pattern(word):
     return rf"(?<!\w){re.escape(word)}{end}"
 
 
-def word_match(fields, text):
-    """Records where every word of `text` starts a word of one of `fields`, ignoring case: "AI"
-    finds "AI" but not "chain", "corridor" finds "corridors". icontains first lets the database
-    drop most rows before running the expression."""
+def word_in(fields, word):
+    """Records where `word` starts a word of one of `fields`, ignoring case (a Japanese word: is
+    part of one). A cheap containment test first lets the database drop most rows before running
+    the expression; SQLite's LIKE ignores case only in ASCII, so other scripts try the word's
+    three usual cases."""
+    word = word_stem(word)
+    either = Q()
+    for field in fields:
+        if spaceless_script(word):
+            either |= Q(**{f"{field}__contains": word})
+            continue
+        if word.isascii():
+            contained = Q(**{f"{field}__icontains": word})
+        else:
+            contained = Q()
+            for form in {word.lower(), word.capitalize(), word.upper()}:
+                contained |= Q(**{f"{field}__contains": form})
+        either |= contained & Q(**{f"{field}__iregex": word_pattern(word)})
+    return either
+
+
+def word_match(fields, text, named_by=None):
+    """Records where every word of `text` starts a word of one of `fields` (or, with `named_by`,
+    names a related country, organization, sector or area in any language): "AI" finds "AI" but
+    not "chain", "corridor" finds "corridors", "Узбекистан" finds "Узбекистана"."""
     query = Q()
     for word in search_words(text):
-        either = Q()
-        for field in fields:
-            if spaceless_script(word):
-                either |= Q(**{f"{field}__icontains": word})
-            else:
-                either |= Q(**{f"{field}__icontains": word, f"{field}__iregex": word_pattern(word)})
+        either = word_in(fields, word)
+        if named_by is not None:
+            either |= named_by(word)
         query &= either
     return query
 
 
+def commitment_named_by(word):
+    """Commitments whose countries or priority area `word` names, in any language."""
+    countries = Party.objects.filter(word_in(PARTY_NAMES, word)).values("pk")
+    areas = PriorityArea.objects.filter(word_in(NAMES, word)).values("pk")
+    bound = Commitment.countries.through.objects.filter(party__in=countries).values("commitment_id")
+    return Q(pk__in=bound) | Q(priority_area__in=areas)
+
+
+def agreement_named_by(word):
+    """Agreements whose parties or sectors `word` names, in any language."""
+    parties = Party.objects.filter(word_in(PARTY_NAMES, word)).values("pk")
+    sectors = Sector.objects.filter(word_in(NAMES, word)).values("pk")
+    taking_part = AgreementParty.objects.filter(party__in=parties).values("agreement_id")
+    in_sector = Agreement.sectors.through.objects.filter(sector__in=sectors).values("agreement_id")
+    return Q(pk__in=taking_part) | Q(pk__in=in_sector)
+
+
 class SearchFilter(django_filters.CharFilter):
-    def __init__(self, *fields, **kwargs):
+    def __init__(self, *fields, named_by=None, **kwargs):
         self.search_fields = fields
-        kwargs.setdefault("label", _("Search"))
+        self.named_by = named_by
+        kwargs.setdefault("label", pgettext_lazy("page heading", "Search"))
         kwargs.setdefault("max_length", 200)
         kwargs.setdefault("help_text", SEARCH_HELP)
         super().__init__(**kwargs)
@@ -73,7 +143,7 @@ class SearchFilter(django_filters.CharFilter):
     def filter(self, qs, value):
         if not search_words(value):
             return qs
-        return qs.filter(word_match(self.search_fields, value))
+        return qs.filter(word_match(self.search_fields, value, self.named_by))
 
 
 class Ordering(django_filters.OrderingFilter):
@@ -146,7 +216,7 @@ def slug_choice(queryset, label, **kwargs):
 
 
 class CommitmentFilter(django_filters.FilterSet):
-    q = SearchFilter(*COMMITMENT_SEARCH)
+    q = SearchFilter(*COMMITMENT_SEARCH, named_by=commitment_named_by)
     priority_area = slug_choice(PriorityArea.objects.all(), _("Priority area"))
     status = django_filters.ChoiceFilter(
         choices=Commitment.Status.choices, label=_("Status"), empty_label=_("Any")
@@ -181,6 +251,17 @@ class CommitmentFilter(django_filters.FilterSet):
         fields = []
 
 
+class NameSelect(forms.Select):
+    """A choice of names: a name in Latin letters on a Japanese or Russian page (a company's, say)
+    is marked so that a page translator leaves it alone."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value and re.match(r"[A-Za-z]", str(label)) and not get_language().startswith("en"):
+            option["attrs"]["translate"] = "no"
+        return option
+
+
 class PartyFilter(django_filters.ModelChoiceFilter):
     """Agreements a party takes part in, in any role, each agreement once."""
 
@@ -198,12 +279,13 @@ class AgreementFilterForm(forms.Form):
 
 
 class AgreementFilter(django_filters.FilterSet):
-    q = SearchFilter(*AGREEMENT_SEARCH)
+    q = SearchFilter(*AGREEMENT_SEARCH, named_by=agreement_named_by)
     country = PartyFilter(
         queryset=Party.objects.countries(), to_field_name="slug", label=_("Country"), empty_label=_("Any")
     )
     organization = PartyFilter(
         queryset=Party.objects.organizations(),
+        widget=NameSelect,
         to_field_name="slug",
         label=_("Organization"),
         empty_label=_("Any"),

@@ -65,3 +65,32 @@ class AgreementAreaFilter(admin.SimpleListFilter):
             agreement=OuterRef("pk"), commitment__priority_area__slug=self.value()
         )
         return queryset.filter(Exists(served))
+
+
+class TranslationFilter(admin.SimpleListFilter):
+    """Records whose Japanese or Russian texts are missing, or were made from English that has
+    changed since. The digests compare in Python: a few hundred records, read once per request."""
+
+    title = gettext_lazy("translation")
+    parameter_name = "translation"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("missing-ja", _("Japanese missing")),
+            ("stale-ja", _("Japanese out of date")),
+            ("missing-ru", _("Russian missing")),
+            ("stale-ru", _("Russian out of date")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() not in dict(self.lookup_choices):
+            return queryset
+        state, language = self.value().split("-")
+        model = queryset.model
+        fields = [name for field in model.translated_fields for name in (field, f"{field}_{language}")]
+        records = queryset.only("pk", f"translated_from_{language}", *fields)
+        if state == "missing":
+            chosen = [record.pk for record in records if not record.is_translated(language)]
+        else:
+            chosen = [record.pk for record in records if record.translation_is_stale(language)]
+        return queryset.filter(pk__in=chosen)

@@ -21,7 +21,7 @@ from ..services import StaleEdit, mark_reviewed, reviews, save_record
 from ..services.reviews import VALUE_FIELDS
 from ..templatetags.tracker_format import qualified_money
 from .assessments import assess_selected
-from .base import VersionedAdmin
+from .base import VersionedAdmin, translation_fieldset
 from .filters import AgreementAreaFilter, AgreementCountryFilter, NeedsAttentionFilter
 from .forms import (
     STATUS_FIELDS,
@@ -78,13 +78,12 @@ GATED = {
     Commitment: ["status"],
     Agreement: ["status", *VALUE_FIELDS, "target_link", "target_link_note", "target_link_sources"],
 }
-TRANSLATIONS = ["title_ja", "title_ru", "description_ja", "description_ru"]
 
 
 class TrackedRecordAdmin(ProposingAdmin, VersionedAdmin):
     form = TrackedRecordForm
     inlines = [StatusChangeInline]
-    actions = ["change_status_of_selected", "mark_reviewed_today"]
+    actions = ["change_status_of_selected", "mark_reviewed_today", "confirm_translations"]
     history_list_display = ["status"]
     # The record's own fields on an existing record's form, in order; the rarely changed folded.
     record_fields = []
@@ -111,7 +110,7 @@ class TrackedRecordAdmin(ProposingAdmin, VersionedAdmin):
         return readonly
 
     def get_fieldsets(self, request, obj=None):
-        translations = (_("Translations"), {"classes": ["collapse"], "fields": TRANSLATIONS})
+        translations = translation_fieldset(self.model, obj)
         rarely = (_("Rarely changed"), {"classes": ["collapse"], "fields": self.rarely_changed})
         if obj is not None:
             return [
