@@ -63,7 +63,9 @@ def test_the_site_search_finds_records_of_every_kind(client, summit_data):
     # "Japan International Cooperation Agency") are found by the party's name.
     parties = [party for party in Party.objects.all() if has_word([party.name], "Japan")]
     named = {
-        Commitment: {pk for party in parties for pk in party.commitments_as_country.values_list("pk", flat=True)},
+        Commitment: {
+            pk for party in parties for pk in party.commitments_as_country.values_list("pk", flat=True)
+        },
         Agreement: {pk for party in parties for pk in party.agreements.values_list("pk", flat=True)},
     }
     for label, model, fields in (
@@ -74,7 +76,8 @@ def test_the_site_search_finds_records_of_every_kind(client, summit_data):
     ):
         manager = model.objects.public() if hasattr(model.objects, "public") else model.objects
         count = sum(
-            has_word(texts, "Japan") or pk in named.get(model, ()) for pk, *texts in manager.values_list("pk", *fields)
+            has_word(texts, "Japan") or pk in named.get(model, ())
+            for pk, *texts in manager.values_list("pk", *fields)
         )
         assert f"{label} ({count})" in text
     assert '<a href="/commitments/?q=Japan">' in html  # the group's full list, filters and downloads

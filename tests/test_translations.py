@@ -50,7 +50,9 @@ def test_a_translation_file_naming_no_record_is_refused_and_changes_nothing(summ
     shutil.copytree(fixture.parent / "archive", tmp_path / "archive")
     (tmp_path / "translations").mkdir()
     (tmp_path / "translations" / "ja.json").write_text(
-        json.dumps([{"model": "tracker.agreement", "key": "no-such-deal", "field": "title", "en": "x", "text": "x"}])
+        json.dumps(
+            [{"model": "tracker.agreement", "key": "no-such-deal", "field": "title", "en": "x", "text": "x"}]
+        )
     )
     before = Agreement.objects.get(slug="sojitz-medical-centre").title_ja
     with pytest.raises(FixtureProblem, match="no tracker.agreement “no-such-deal”"):
@@ -58,7 +60,9 @@ def test_a_translation_file_naming_no_record_is_refused_and_changes_nothing(summ
     assert Agreement.objects.get(slug="sojitz-medical-centre").title_ja == before
 
 
-def test_a_translation_of_changed_english_is_flagged_to_readers_until_an_editor_updates_it(client, summit_data):
+def test_a_translation_of_changed_english_is_flagged_to_readers_until_an_editor_updates_it(
+    client, summit_data
+):
     agreement = Agreement.objects.get(slug="sojitz-medical-centre")
     page = f"/ja/agreements/{agreement.slug}/"
     assert "この記録の文章は、英語の記録をトラッカーが翻訳したものです。" in client.get(page).content.decode()
@@ -87,7 +91,10 @@ def test_editors_find_missing_and_out_of_date_translations_in_the_admin(editor_c
     assert "1 source" in listed and source.title[:40] in listed
     listed = editor_client.get("/admin/tracker/commitment/", {"translation": "missing-ru"}).content.decode()
     assert "1 commitment" in listed
-    assert "0 commitments" in editor_client.get("/admin/tracker/commitment/", {"translation": "missing-ja"}).content.decode()
+    assert (
+        "0 commitments"
+        in editor_client.get("/admin/tracker/commitment/", {"translation": "missing-ja"}).content.decode()
+    )
 
     form = editor_client.get(f"/admin/tracker/source/{source.pk}/change/").content.decode()
     assert "The Japanese translation was made from English that has changed since" in form

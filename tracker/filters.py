@@ -8,7 +8,6 @@ import django_filters
 import snowballstemmer
 from django import forms
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -178,15 +177,72 @@ class Ordering(django_filters.OrderingFilter):
         return qs.order_by(*qs.query.order_by, "pk") if value else qs
 
 
+# How readers write large yen figures: "1 trillion", "1tn", "1兆", "1 трлн", "10000億円", "1,000,000,000,000".
+YEN_SCALE_WORDS = {
+    "trillion": 12, "tn": 12, "兆": 12, "трлн": 12, "триллион": 12, "триллиона": 12, "триллионов": 12,
+    "billion": 9, "bn": 9, "млрд": 9, "миллиард": 9, "миллиарда": 9, "миллиардов": 9,
+    "億": 8,
+    "million": 6, "m": 6, "млн": 6, "миллион": 6, "миллиона": 6, "миллионов": 6,
+    "万": 4,
+}  # fmt: skip
+YEN_AMOUNT = re.compile(r"(?P<number>\d[\d,.\s]*?)\s*(?P<scale>[^\d\s,.]*)")
+YEN_SIGNS = re.compile(r"[¥￥円]|\byen\b|\bиен\b|\bиена\b|\bjpy\b", re.IGNORECASE)
+
+
+def parse_yen(text):
+    """Yen from what a reader types: a whole number, with or without grouping, or a number and a
+    scale word in English, Japanese or Russian. None where it is not a figure."""
+    text = YEN_SIGNS.sub(" ", text.replace("\u00a0", " ").replace("\u202f", " ")).strip().lower()
+    match = YEN_AMOUNT.fullmatch(text)
+    if not match or (match["scale"] and match["scale"] not in YEN_SCALE_WORDS):
+        return None
+    digits = re.sub(r"\s", "", match["number"])
+    # A comma or point followed by exactly three digits groups thousands; otherwise it is decimal.
+    digits = re.sub(r"[,.](?=\d{3}(?:[,.]|$))", "", digits).replace(",", ".")
+    try:
+        value = Decimal(digits)
+    except ArithmeticError:
+        return None
+    return value.scaleb(YEN_SCALE_WORDS.get(match["scale"], 0)).quantize(Decimal(1))
+
+
+class YenField(forms.CharField):
+    """An amount of yen as a reader writes it; refused with an example where it is not one."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        yen = parse_yen(value) if len(value) <= 40 else None
+        if yen is None:
+            raise forms.ValidationError(
+                _("Enter an amount in yen, such as 1000000000000, 1 trillion, 1兆 or 1 трлн."), code="invalid"
+            )
+        if not 0 <= yen <= Decimal(10) ** 19:
+            raise forms.ValidationError(_("Enter an amount between 0 and 10 quintillion yen."), code="range")
+        return yen
+
+    def validate(self, value):
+        if value is None and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+    def run_validators(self, value):
+        return None  # a Decimal: the CharField's length validators read text
+
+
+class YenFilter(django_filters.Filter):
+    field_class = YenField
+
+
 def yen_bound(lookup, label):
-    """One end of the value range, in whole yen, bounded so no number can overflow the query."""
-    return django_filters.NumberFilter(
+    """One end of the value range, in yen however a reader writes it ("1 trillion", "1兆")."""
+    return YenFilter(
         field_name="yen_value",  # stored by tracker.money: the figure the pages show
         lookup_expr=lookup,
         label=label,
-        max_digits=20,
-        decimal_places=0,
-        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(10) ** 19)],
+        max_length=40,
+        help_text=_("In yen: 1000000000000, 1 trillion, 1兆 or 1 трлн."),
+        widget=forms.TextInput(attrs={"inputmode": "text", "autocomplete": "off"}),
     )
 
 

@@ -255,7 +255,7 @@ class Translatable(models.Model):
         return hashlib.sha256("\x1f".join(texts).encode()).hexdigest()[:16]
 
     def translation_state(self, language):
-        """"current", "stale" (made from English that has changed since), "partial" or "missing"."""
+        """ "current", "stale" (made from English that has changed since), "partial" or "missing"."""
         if not self.has_translation(language):
             return "missing"
         if self.translation_is_stale(language):

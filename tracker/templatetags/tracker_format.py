@@ -12,7 +12,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext_lazy, ngettext, npgettext, pgettext
+from django.utils.translation import get_language, gettext_lazy, ngettext, npgettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from tracker import charts
@@ -47,7 +47,9 @@ def scaled(value, exactness):
     value = Decimal(value)
     for size, word in SCALES[language()]:
         if abs(value) >= size:
-            figure = round_to(value / size, "0.01", exactness)
+            # Four digits of a scale need no decimals: "4,736億", never "4,736.84億".
+            quantum = "1" if abs(value) >= size * 1000 else "0.01"
+            figure = round_to(value / size, quantum, exactness)
             # "3 trillion", not "3.00 trillion"; "2.10" keeps its zero so it still reads as rounded.
             places = 0 if figure == figure.to_integral_value() else 2
             return number(figure, places), word
@@ -60,14 +62,13 @@ def yen_text(figure, word=""):
     if family == "ja":
         return f"{figure}{word}円"
     if family == "ru":
-        # The figure and its scale never part; the currency may go to the next line on a phone.
-        return f"{figure}{NBSP}{word} иен" if word else f"{figure}{NBSP}иен"
-    return f"¥{figure} {word}" if word else f"¥{figure}"
+        return f"{figure}{NBSP}{word}{NBSP}иен" if word else f"{figure}{NBSP}иен"
+    return f"¥{figure}{NBSP}{word}" if word else f"¥{figure}"
 
 
 def unit_space():
-    """What joins a figure to its unit: Russian keeps them on one line."""
-    return NBSP if language() == "ru" else " "
+    """What joins a figure to its unit: a no-break space, so that no line ends between them."""
+    return NBSP
 
 
 def _short(value, exactness):
@@ -122,6 +123,56 @@ def money_short(value, currency, exactness=Exactness.EXACT):
     if sign:
         return f"{sign}{short}"
     return f"{short}{unit_space()}{currency}"
+
+
+# Short forms for lists and charts, where a reader compares magnitudes at a glance; the record's own
+# page gives the whole figure. Three significant digits at most, a lower bound rounded down.
+BRIEF_SCALES = {
+    "en": ((Decimal(10) ** 12, "tn"), (Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "m")),
+    "ja": SCALES["ja"],
+    "ru": SCALES["ru"],
+}
+CURRENCY_WORDS = {
+    "ja": {"USD": "ドル", "EUR": "ユーロ", "JPY": "円"},
+    "ru": {"USD": "долл.", "EUR": "евро", "JPY": "иен"},
+}
+BRIEF_QUALIFIED = {
+    Exactness.LOWER_BOUND: pgettext_lazy("a short money figure", "at least %(figure)s"),
+    Exactness.APPROXIMATE: pgettext_lazy("a short money figure", "about %(figure)s"),
+}
+
+
+def brief_figure(value, exactness):
+    """(digits, scale word) with three significant digits at most: 1.73 / 17.9 / 4,736."""
+    value = Decimal(value)
+    for size, word in BRIEF_SCALES[language()]:
+        if abs(value) >= size:
+            scaled_value = value / size
+            places = 0 if abs(scaled_value) >= 100 else 1 if abs(scaled_value) >= 10 else 2
+            figure = round_to(scaled_value, Decimal(1).scaleb(-places), exactness).normalize()
+            return number(figure, max(0, -figure.as_tuple().exponent)), word
+    return number(round_to(value, 1, exactness), 0), ""
+
+
+@register.simple_tag
+def brief_money(value, currency, exactness=Exactness.EXACT):
+    """A figure short enough for a list: “at least $11bn”, “at least ¥1.73tn”, “110億ドル以上”,
+    “не менее 11 млрд долл.”; one unbreakable unit on the line."""
+    if value is None:
+        return "—"
+    family = language()
+    digits, word = brief_figure(value, exactness)
+    if family == "en":
+        sign = CURRENCY_SIGNS.get(currency)
+        figure = f"{sign}{digits}{word}" if sign else f"{digits}{word}{NBSP}{currency}"
+    elif family == "ja":
+        unit = CURRENCY_WORDS["ja"].get(currency)
+        figure = f"{digits}{word}{unit}" if unit else f"{digits}{word}{NBSP}{currency}"
+    else:
+        unit = CURRENCY_WORDS["ru"].get(currency, currency)
+        figure = NBSP.join(part for part in (digits, word, unit) if part)
+    pattern = BRIEF_QUALIFIED.get(exactness)
+    return (str(pattern) % {"figure": figure}).replace(" ", NBSP) if pattern else figure
 
 
 @register.filter
