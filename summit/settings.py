@@ -135,6 +135,8 @@ MIDDLEWARE = [
     "tracker.as_of.AsOfMiddleware",
     # Django's session middleware, answering 503 like the rest when the database is gone.
     "tracker.middleware.SessionMiddleware",
+    # Japanese punctuation in the Japanese pages' sentences, set on the finished page.
+    "tracker.typesetting.JapanesePunctuationMiddleware",
     # The language comes from the address alone (/ja/…, /ru/…; none is English), so a cached
     # page is always in the language of its address.
     "django.middleware.locale.LocaleMiddleware",

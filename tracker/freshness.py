@@ -26,6 +26,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from .models import DataVersion
+from .typesetting import typeset
 
 # The newest ids a version counts. A writer's transaction stays open for seconds at most, so far
 # fewer than this many others can commit meanwhile; older rows are pruned.
@@ -142,8 +143,9 @@ def per_version(view):
             response = HttpResponse(content, status=status)
             for name, value in headers:
                 response[name] = value
+            response.typeset = True  # kept as it was set
             return response
-        response = view(request, *args, **kwargs)
+        response = typeset(view(request, *args, **kwargs))
         if response.status_code == 200 and not response.streaming and not response.cookies:
             page = (response.content, 200, list(response.items()))
             _cached("set", key, page, timeout=settings.PUBLIC_PAGE_SECONDS)
