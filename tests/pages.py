@@ -134,7 +134,7 @@ def reading_context(node):
 LATIN_LETTERS = re.compile(r"[A-Za-z]")
 # What counts as neither English nor a translation: web addresses, acronyms (JICA, USD) and the
 # name of the feed format, which every language writes in Latin letters.
-NAMES = re.compile(r"https?://\S+|\b[A-Z][A-Z0-9+&.\-]*[A-Z0-9]\b|\b[A-Z]\b|\bAtom\b")
+NAMES = re.compile(r"https?://\S+|(?<![A-Za-z])(?:[A-Z][A-Z0-9+&.\-]*[A-Z0-9]|[A-Z]|Atom)(?![A-Za-z])")
 SKIPPED = {"script", "style", "code", "head", "svg", "textarea", "pre"}
 
 

@@ -197,3 +197,122 @@ def test_a_search_with_no_result_suggests_the_names_in_the_other_languages(clien
 def test_the_russian_search_page_is_headed_search_not_find(client, summit_data):
     html = client.get("/ru/search/").content.decode()
     assert "<h1>Поиск</h1>" in html
+
+
+# One term per concept: locale/glossary/<language>.json lists, for each concept, the term to use
+# and the terms to avoid (with the messages where an avoided word means something else).
+def catalogue_texts(language):
+    import polib
+
+    catalogue = polib.pofile(str(ROOT / "locale" / language / "LC_MESSAGES" / "django.po"))
+    for entry in catalogue:
+        forms = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        for form in forms:
+            yield f"{entry.msgctxt or ''}|{entry.msgid}", form
+    for entry in json.loads((ROOT / "fixtures" / "translations" / f"{language}.json").read_text()):
+        yield f"{entry['model']}:{entry['key']}:{entry['field']}", entry["text"]
+
+
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_each_concept_has_one_term_in_each_language(language):
+    import re
+
+    glossary = json.loads((ROOT / "locale" / "glossary" / f"{language}.json").read_text())
+    texts = list(catalogue_texts(language))
+    assert len(glossary) > 40 and len(texts) > 1000
+    found = []
+    for entry in glossary:
+        terms = [term.strip() for term in entry["term"].split(";")]
+        for avoided in entry.get("avoid", []):
+            if language == "ru":  # whole words: "поле" is not in "полезно"
+                pattern = re.compile(rf"(?<![\w+]){re.escape(avoided)}(?![\w+])")
+            else:
+                pattern = re.compile(re.escape(avoided))
+            for where, text in texts:
+                if any(allowed in where for allowed in entry.get("allowed_in", [])):
+                    continue
+                for term in terms:  # "ЦА+Я" inside the preferred "ЦА+Япония" is the term itself
+                    text = text.replace(term, "\0" * len(term))
+                text = re.sub(r"“[^”]*”", "", text)  # a source's English words, quoted
+                if pattern.search(text):
+                    found.append(f"{avoided} (use {entry['term']}) in {where[:60]}")
+    assert found == []
+
+
+def test_japanese_uses_one_word_for_commitment_and_summit():
+    texts = [text for _where, text in catalogue_texts("ja")]
+    assert not [text for text in texts if "約束" in text or "サミット" in text]
+    assert sum("公約" in text for text in texts) > 50
+
+
+# Messages a reader or an editor sees, raised or shown with a plain string the catalogue cannot see.
+SHOWN = {"ValidationError", "ImportProblem", "HttpResponseBadRequest", "PermissionDenied", "Http404"}
+SHOWN |= {"message_user", "add_error", "StaleEdit"}
+GETTEXT = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "ngettext",
+    "pgettext",
+    "npgettext",
+    "pgettext_lazy",
+    "format_lazy",
+}
+
+
+def plain_strings(node, translated=False):
+    import ast
+
+    if isinstance(node, ast.Call):
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        for child in ast.iter_child_nodes(node):
+            yield from plain_strings(child, translated or name in GETTEXT)
+        return
+    if isinstance(node, ast.keyword) and node.arg in ("code", "params", "content_type"):
+        return
+    if not translated and isinstance(node, ast.Constant) and isinstance(node.value, str):
+        if " " in node.value.strip():
+            yield node
+        return
+    if not translated and isinstance(node, ast.JoinedStr):
+        literal = "".join(part.value for part in node.values if isinstance(part, ast.Constant))
+        if " " in literal.strip() and any(char.isalpha() for char in literal):
+            yield node
+        return
+    for child in ast.iter_child_nodes(node):
+        yield from plain_strings(child, translated)
+
+
+def test_every_message_a_reader_or_editor_sees_is_in_the_catalogue():
+    """The fixture loader's and the management commands' messages are for data maintainers at
+    a terminal, in English; everything the site or the admin shows goes through the catalogue."""
+    import ast
+
+    unmarked = []
+    for path in sorted((ROOT / "tracker").rglob("*.py")):
+        relative = path.relative_to(ROOT)
+        if {"migrations", "management"} & set(relative.parts) or relative.name in ("loading.py", "backup.py"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                name = (
+                    node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                )
+                if name in SHOWN:
+                    unmarked += [f"{relative}:{string.lineno}" for string in plain_strings(node)]
+    assert unmarked == []
+
+
+def test_a_bad_moment_is_refused_in_the_pages_language(client, summit_data):
+    response = client.get("/as-of/yesterday/ru/agreements/")
+    assert response.status_code == 400
+    assert "не момент времени" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("ja", "状況で並べ替え（昇順）"), ("ru", "Сортировать: статус, по возрастанию")],
+)
+def test_sort_titles_are_in_the_pages_language(client, summit_data, language, title):
+    html = client.get(f"/{language}/agreements/").content.decode()
+    assert f'title="{title}"' in html and "Sort by" not in html

@@ -24,7 +24,8 @@ from django.db import connections
 from django.db.models import Max
 from django.http import HttpResponseBadRequest, HttpResponseNotFound, HttpResponseRedirect
 from django.urls import get_script_prefix, set_script_prefix
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from .models import Agreement, DataVersion
 
@@ -238,11 +239,13 @@ class AsOfMiddleware:
         text, rest = match["moment"], match["rest"]
         moment = parse_moment(text)
         if moment is None:
-            return HttpResponseBadRequest(
-                f"“{text}” is not a moment: write a day as 2026-12-02 (its end, UTC) or a time as "
-                "2026-12-02T13:05:12Z.",
-                content_type="text/plain; charset=utf-8",
-            )
+            # Said in the language of the page asked for: this runs before the locale is chosen.
+            with translation.override(translation.get_language_from_path(rest) or settings.LANGUAGE_CODE):
+                message = _(
+                    "“%(text)s” is not a moment: write a day as 2026-12-02 (its end, UTC) or a time as "
+                    "2026-12-02T13:05:12Z."
+                ) % {"text": text}
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         if ADMIN.match(rest):  # the admin has no past: the editors' sign-in link goes to today's
             return HttpResponseRedirect(rest)
         if moment > timezone.now() + datetime.timedelta(seconds=1):  # a citation's moment is rounded up

@@ -96,7 +96,7 @@ class AuditedAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
-            raise PermissionDenied("Reverting from the history is switched off; edit the record instead.")
+            raise PermissionDenied(_("Reverting from the history is switched off; edit the record instead."))
         url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[object_id])
         return HttpResponseRedirect(f"{url}#version-{version_id}")
 
@@ -119,7 +119,8 @@ class VersionedAdmin(AuditedAdmin):
             # Lost the race between the form's check and the save: the transaction rolled back.
             self.message_user(
                 request,
-                describe_changes(stale.subject, stale.changes) + " Nothing was saved.",
+                _("%(changes)s Nothing was saved.")
+                % {"changes": describe_changes(stale.subject, stale.changes)},
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.path)

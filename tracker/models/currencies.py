@@ -3,6 +3,7 @@ test, no-currency, precious-metal and bond-market units left out, since no agree
 valued in them). Typed once here, so the admin, the CSV import and the database agree."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 ISO_4217 = frozenset(
     """
@@ -21,7 +22,10 @@ ISO_4217 = frozenset(
 def validate_currency(code):
     if code and code not in ISO_4217:
         raise ValidationError(
-            "“%(code)s” is not an ISO 4217 currency code; use three capital letters such as JPY, USD or EUR.",
+            _(
+                "“%(code)s” is not an ISO 4217 currency code; use three capital letters such as JPY, "
+                "USD or EUR."
+            ),
             code="unknown_currency",
             params={"code": code},
         )

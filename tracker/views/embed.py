@@ -10,6 +10,7 @@ from csp.decorators import csp_replace
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
@@ -39,7 +40,7 @@ def embeddable(view):
 def target_context():
     target, progress = current_progress()
     if target is None:
-        raise Http404("No target is loaded.")
+        raise Http404(_("No target is loaded."))
     return {
         "target": target,
         "progress": progress,
