@@ -148,7 +148,7 @@ def test_every_page_carries_social_preview_tags_share_links_and_a_citation(clien
     url = f"http://testserver{commitment.get_absolute_url()}"
     assert f'<meta property="og:title" content="{commitment.title}">' in html
     assert f'<meta property="og:url" content="{url}">' in html
-    assert '<meta property="og:image" content="http://testserver/static/img/share-card.' in html
+    assert '<meta property="og:image" content="http://testserver/static/img/share/en.' in html
     encoded = "http%3A%2F%2Ftestserver%2Fcommitments%2Fdeclaration-digital-ai%2F"
     for service in ("t.me/share/url?url=", "x.com/intent/post?url=", "facebook.com/sharer/sharer.php?u="):
         assert f"{service}{encoded}" in html, service

@@ -316,3 +316,26 @@ def test_a_bad_moment_is_refused_in_the_pages_language(client, summit_data):
 def test_sort_titles_are_in_the_pages_language(client, summit_data, language, title):
     html = client.get(f"/{language}/agreements/").content.decode()
     assert f'title="{title}"' in html and "Sort by" not in html
+
+
+@pytest.mark.parametrize(
+    ("address", "card"),
+    [
+        ("/", "img/share/en."),
+        ("/ja/", "img/share/ja."),
+        ("/ru/commitments/", "img/share/ru."),
+        ("/ja/countries/kyrgyzstan/", "img/share/ja-kyrgyzstan."),
+        ("/ru/countries/japan/", "img/share/ru-japan."),
+    ],
+)
+def test_a_shared_page_previews_in_its_language_and_for_its_country(client, summit_data, address, card):
+    import re
+
+    html = client.get(address).content.decode()
+    image = re.search(r'<meta property="og:image" content="http://testserver/static/([^"]+)">', html).group(1)
+    assert image.startswith(card) and image.endswith(".png")
+    # The card was drawn: the file is there, a PNG of the size the tags announce.
+    drawn = ROOT / "static" / re.sub(r"\.[0-9a-f]{12}\.png$", ".png", image)
+    header = drawn.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(header[16:20], "big") == 1200 and int.from_bytes(header[20:24], "big") == 630

@@ -15,7 +15,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext_lazy, ngettext, npgettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
-from tracker import charts
+from tracker import charts, sharing
 from tracker.models import DateAccuracy, Exactness
 from tracker.money import qualified, round_to
 
@@ -480,3 +480,10 @@ def score(value):
         return ""
     sign = "+" if value > 0 else "−" if value < 0 else ""
     return f"{sign}{number(abs(value), 2)}"
+
+
+@register.simple_tag(takes_context=True)
+def share_card(context):
+    """The preview image of this page: its language's, its country's on a country's page."""
+    country = context.get("country")
+    return sharing.card_for(language(), getattr(country, "slug", None))
