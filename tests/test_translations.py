@@ -339,3 +339,55 @@ def test_a_shared_page_previews_in_its_language_and_for_its_country(client, summ
     header = drawn.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n"
     assert int.from_bytes(header[16:20], "big") == 1200 and int.from_bytes(header[20:24], "big") == 630
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ("<p>日本, ウズベキスタン (出典 1).</p>", "<p>日本、ウズベキスタン（出典 1）。</p>"),
+        ("<p>出典: <a>報道</a>; <a>論説</a>.</p>", "<p>出典：<a>報道</a>；<a>論説</a>。</p>"),
+        (
+            '<li>国際協力銀行 (<span translate="no">JBIC</span>)</li>',
+            '<li>国際協力銀行（<span translate="no">JBIC</span>）</li>',
+        ),
+        (
+            "<p>≈&nbsp;少なくとも1.73兆円</p>",
+            "<p>≈&nbsp;少なくとも1.73兆円</p>",
+        ),  # a reference is no semicolon
+        ("<p>金額は1,736,842,096,000円 (概算).</p>", "<p>金額は1,736,842,096,000円（概算）。</p>"),
+        ('<p lang="en">“a, b (c).”</p>', '<p lang="en">“a, b (c).”</p>'),  # a quotation stays English
+        ("<code>x, 日本</code>", "<code>x, 日本</code>"),
+        ('<a href="/ja/x?a=1,2">日本</a>', '<a href="/ja/x?a=1,2">日本</a>'),  # never inside a tag
+    ],
+)
+def test_japanese_punctuation_is_set_in_japanese_text_only(markup, expected):
+    from tracker.typesetting import set_japanese
+
+    assert set_japanese(markup) == expected
+
+
+def test_japanese_pages_use_japanese_punctuation(client, summit_data):
+    import re
+
+    from tests.pages import tree
+
+    japanese = "[\u3040-\u30ff\u4e00-\u9fff]"
+    ascii_mark = re.compile(rf"{japanese}\s*[,:;()]|[,:;(]\s*{japanese}|{japanese}\.(\s|$)")
+    found = []
+
+    def visit(node, english):
+        if node.tag in {"script", "style", "code", "head", "textarea"}:
+            return
+        english = english or node.attrs.get("lang", "ja") != "ja" or node.attrs.get("translate") == "no"
+        for child in node.children:
+            if isinstance(child, str):
+                if not english and ascii_mark.search(child):
+                    found.append(child.strip()[:60])
+            else:
+                visit(child, english)
+
+    for page in MAIN_PAGES:
+        html = client.get(f"/ja{page}").content.decode()
+        html = re.sub(r"</?(a|b|em|i|small|strong|time)\b[^>]*>", "", html)  # inline: one run of text
+        visit(tree(html), False)
+    assert found == []

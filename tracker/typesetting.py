@@ -26,6 +26,7 @@ COMMA = re.compile(rf"(?<={JA}),\s*|,\s*(?={JA})")
 COLON = re.compile(rf"(?<={JA})\s*:\s*")
 SEMICOLON = re.compile(rf"(?<={JA});\s*|;\s*(?={JA})")
 FULL_STOP = re.compile(rf"(?<=[{JAPANESE}）」])\.(?=\s|$)")
+ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);")
 JAPANESE_MARKS = "、。：；（）"
 PUNCTUATION = re.compile(r"[,:;.()\s]")
 SPACE_AFTER = re.compile(r"(?<=[、。：；（）「」])[ \t]+")
@@ -68,6 +69,18 @@ def set_japanese(html):
 def set_text(text, previous, parens):
     if not PUNCTUATION.search(text):
         return text
+    # A character reference ("&nbsp;", "&#x27;") is not punctuation: set the text around it.
+    references = ENTITY.findall(text)
+    if references:
+        text = ENTITY.sub("\x00", text)
+        text = set_marks(text, previous, parens)
+        for reference in references:
+            text = text.replace("\x00", reference, 1)
+        return text
+    return set_marks(text, previous, parens)
+
+
+def set_marks(text, previous, parens):
     # The last character before (across inline tags) decides whether a leading mark touches Japanese.
     context = previous[-1:] or " "
     if context.isalnum() and re.search(JA, previous[-12:]) and text.lstrip()[:1] in ",;:":

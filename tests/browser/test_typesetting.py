@@ -46,7 +46,8 @@ UNMARKED_ENGLISH = """() => {
 BROKEN_WORDS = """(language) => {
   const broken = [];
   const segmenter = new Intl.Segmenter(language, {granularity: 'word'});
-  const figure = /[0-9][0-9,.\\u00a0]*(?:\\u00a0?(?:兆|億|万|трлн|млрд|млн|tn|bn))?(?:\\u00a0?(?:円|ドル|ユーロ|иен|долл\\.|евро))?/g;
+  const figure = new RegExp('[0-9][0-9,.\\u00a0]*(?:\\u00a0?(?:兆|億|万|трлн|млрд|млн|tn|bn))?'
+    + '(?:\\u00a0?(?:円|ドル|ユーロ|иен|долл\\.|евро))?', 'g');
   const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode;
@@ -71,7 +72,9 @@ BROKEN_WORDS = """(language) => {
       }
     } else {
       // A line may end after a hyphen ("узбекско-/японских"), as in print.
-      for (const match of text.matchAll(/[^ \\t\\n\\r-]+-?/g)) spans.push([match.index, match.index + match[0].length]);
+      for (const match of text.matchAll(/[^ \\t\\n\\r-]+-?/g)) {
+        spans.push([match.index, match.index + match[0].length]);
+      }
     }
     for (const match of text.matchAll(figure)) spans.push([match.index, match.index + match[0].length]);
     for (const [start, end] of spans) {
@@ -83,7 +86,7 @@ BROKEN_WORDS = """(language) => {
       for (const rect of range.getClientRects()) {
         if (rect.width > 0) tops.add(Math.round(rect.top / 4));
       }
-      if (tops.size > 1) broken.push(text.slice(start, end) + ' in <' + parent.tagName + ' ' + parent.className + '>: ' + text.slice(0, 40));
+      if (tops.size > 1) broken.push(`${text.slice(start, end)} in ${parent.tagName}: ${text.slice(0, 30)}`);
     }
   }
   return broken;
