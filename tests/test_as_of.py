@@ -51,7 +51,7 @@ def test_a_page_as_it_stood_before_an_edit_keeps_the_old_figures_and_status(
     before = timezone.now().replace(microsecond=0) + datetime.timedelta(seconds=1)
     old_target = client.get("/target/").content.decode()
     old_csv = content(client.get("/agreements.csv")).decode("utf-8-sig")
-    assert "at least ¥2.21 trillion" in old_target
+    assert "at least ¥2.21\u00a0trillion" in old_target
 
     # Editors change a value and a status after that moment, each on its short form.
     import time
@@ -78,11 +78,11 @@ def test_a_page_as_it_stood_before_an_edit_keeps_the_old_figures_and_status(
     assert response.status_code == 302, short_form_errors(response)
 
     today = client.get("/target/").content.decode()
-    assert "at least ¥6.47 trillion" in today  # 30 billion USD replaces 3 billion
+    assert "at least ¥6.47\u00a0trillion" in today  # 30 billion USD replaces 3 billion
     then = client.get(f"/as-of/{stamp(before)}/target/")
     assert then.status_code == 200
     then_html = then.content.decode()
-    assert "at least ¥2.21 trillion" in then_html and "¥6.47" not in then_html
+    assert "at least ¥2.21\u00a0trillion" in then_html and "¥6.47" not in then_html
     assert "You are reading this page as it stood on" in then_html
     assert '<meta name="robots" content="noindex">' in then_html
     assert 'rel="canonical" href="http://testserver/target/"' in then_html

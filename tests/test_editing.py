@@ -1019,9 +1019,9 @@ def test_a_tie_to_the_target_is_a_claim_that_needs_its_source(editor_client, sum
     assert [str(pk) for pk in agreement.target_link_sources.values_list("pk", flat=True)] == sources
     html = Client().get("/").content.decode()
     # The Kazakh deals now count in the stated figure: at least 3e9 × 157.894736, rounded down.
-    assert '<strong class="confirmed-figure">at least ¥473.68 billion</strong>' in html
+    assert '<strong class="confirmed-figure">at least ¥473.68\u00a0billion</strong>' in html
     # Still only reported: the Uzbek deals.
-    assert '<span class="reported-figure">at least ¥1.73 trillion</span>' in html
+    assert '<span class="reported-figure">at least ¥1.73\u00a0trillion</span>' in html
 
 
 def test_a_stale_correction_of_a_status_note_is_refused(summit_data, make_staff):

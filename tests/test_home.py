@@ -11,13 +11,13 @@ def test_home_headline_keeps_stated_and_reported_apart(client, summit_data):
     assert first_sentence(html) == (
         "No agreement is yet confirmed by a source as part of the Tokyo Initiative: ¥0 of ¥3 trillion."
     )
-    assert '<strong class="confirmed-figure">¥0</strong> of ¥3 trillion.' in html
+    assert '<strong class="confirmed-figure">¥0</strong> of ¥3\u00a0trillion.' in html
     # …and the Uzbek and Kazakh deals follow as reported only, lower bounds rounded down, with
     # their qualifier and no share of the target that could be quoted as progress.
     assert (
         "Reported around the summit, not confirmed as part of the Initiative: "
-        '<span class="reported-figure">at least ¥2.21 trillion</span>, kept apart and never added to the '
-        "confirmed figure." in html
+        '<span class="reported-figure">at least ¥2.21\u00a0trillion</span>, kept apart and never added to '
+        "the confirmed figure." in html
     )
     assert "73.6%" not in html and "73.7%" not in html and "if it all were" not in html
     assert "1 USD = ¥157.894736" in html
@@ -65,7 +65,7 @@ def test_synthetic_records_never_reach_the_public_figures(client, summit_data):
     make_agreement(slug="made-up", title="Example: made up", amount="900000000000", is_synthetic=True)
     response = client.get(reverse("tracker:home"))
     html = response.content.decode()
-    assert '<span class="reported-figure">at least ¥2.21 trillion</span>' in html
+    assert '<span class="reported-figure">at least ¥2.21\u00a0trillion</span>' in html
     assert '<strong class="confirmed-figure">¥0</strong>' in html and "Example: made up" not in html
     assert client.get("/agreements/made-up/").status_code == 404
 
@@ -90,7 +90,8 @@ def test_every_dashboard_count_links_to_the_list_it_counts(client, summit_data):
     assert "/agreements/?status=completed" not in html  # a zero is said, not linked to an empty list
     # The country figures lead to that country's agreements with that tie to the target.
     assert (
-        'href="/agreements/?country=uzbekistan&amp;target_link=reported">at least ¥1.73 trillion</a>' in html
+        'href="/agreements/?country=uzbekistan&amp;target_link=reported">at least ¥1.73\u00a0trillion</a>'
+        in html
     )
 
 

@@ -67,7 +67,7 @@ def test_every_page_names_its_other_languages(client, summit_data):
         (
             "en-gb",
             "No agreement is yet confirmed by a source as part of the Tokyo Initiative: ¥0 of ¥3 trillion.",
-            "at least ¥2.21 trillion",
+            "at least ¥2.21\u00a0trillion",
         ),
         (
             "ja",
@@ -78,7 +78,7 @@ def test_every_page_names_its_other_languages(client, summit_data):
             "ru",
             "Ни одно соглашение пока не подтверждено источником как часть Токийской инициативы: "
             "0 иен из 3 трлн иен.",
-            "не\u00a0менее\u00a02,21\u00a0трлн иен",
+            "не\u00a0менее\u00a02,21\u00a0трлн\u00a0иен",
         ),
     ],
 )
@@ -95,9 +95,9 @@ def test_lower_bounds_round_down_in_every_language():
     amount = Amount()
     amount.add(2_219_999_999_999, "lower_bound")  # 2.219…: never "2.22"
     for code, expected in (
-        ("en-gb", "at least ¥2.21 trillion"),
+        ("en-gb", "at least ¥2.21\u00a0trillion"),
         ("ja", "少なくとも2.21兆円"),
-        ("ru", "не\u00a0менее\u00a02,21\u00a0трлн иен"),
+        ("ru", "не\u00a0менее\u00a02,21\u00a0трлн\u00a0иен"),
     ):
         with translation.override(code):
             assert qualified_yen(amount) == expected
@@ -107,10 +107,10 @@ def test_lower_bounds_round_down_in_every_language():
 def test_numbers_follow_each_languages_separators():
     with translation.override("ru"):
         assert yen(1234567) == "1\u00a0234\u00a0567\u00a0иен"
-        assert yen_short(473_684_208_000) == "473,68\u00a0млрд иен"
+        assert yen_short(473_684_208_000) == "473,68\u00a0млрд\u00a0иен"
     with translation.override("ja"):
         assert yen(1234567) == "1,234,567円"
-        assert yen_short(473_684_208_000) == "4,736.84億円"
+        assert yen_short(473_684_208_000) == "4,737億円"
     with translation.override("en-gb"):
         assert yen(1234567) == "¥1,234,567"
 

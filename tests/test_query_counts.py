@@ -142,16 +142,16 @@ def test_progress_is_recomputed_once_after_a_change(client, summit_data, setting
         compute_progress(target=Target.objects.get(), on_date=timezone.localdate())
     assert len(computation) == 13  # the target and the twelve aggregates listed above
     assert first_count == warm_count + len(computation)
-    assert "at least ¥2.21 trillion" in first_page
+    assert "at least ¥2.21\u00a0trillion" in first_page
 
     package = Agreement.objects.get(slug="uzbekistan-japan-summit-package")
     package.target_link = Agreement.TargetLink.NOT_PART
     package.save()
     changed_count, changed_page = target_page()
     assert changed_count == warm_count + len(computation) + 1  # a second reason now has examples
-    assert "at least ¥2.21 trillion" not in changed_page
+    assert "at least ¥2.21\u00a0trillion" not in changed_page
     for url in ("/", f"/agreements/{package.slug}/", "/countries/uzbekistan/"):
-        assert "¥2.21 trillion" not in client.get(url).content.decode(), url
+        assert "¥2.21\u00a0trillion" not in client.get(url).content.decode(), url
     assert (
         "a source places it outside the Initiative"
         in client.get(f"/agreements/{package.slug}/").content.decode()
