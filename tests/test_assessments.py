@@ -386,7 +386,7 @@ def test_verdicts_are_in_the_exports_the_dictionary_and_the_feeds(client, summit
         commitment, kazakhstan, "partial", Source.objects.get(slug="summit-overview-2025-12-25")
     )
     csv_text = b"".join(client.get("/assessments.csv").streaming_content).decode()
-    assert "tokyo-initiative-3-trillion-yen,¥3\u00a0trillion" in csv_text.replace('"', "")
+    assert "tokyo-initiative-3-trillion-yen,¥3 trillion" in csv_text.replace('"', "")
     assert ",kazakhstan,partial,Partial compliance or work in progress,0," in csv_text
     rows = client.get("/assessments.json", {"country": "uzbekistan"})
     assert b"".join(rows.streaming_content).strip() == b"[\n]"

@@ -391,3 +391,64 @@ def test_japanese_pages_use_japanese_punctuation(client, summit_data):
         html = re.sub(r"</?(a|b|em|i|small|strong|time)\b[^>]*>", "", html)  # inline: one run of text
         visit(tree(html), False)
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "yen"),
+    [
+        ("1 trillion", 10**12),
+        ("1兆", 10**12),
+        ("1 трлн", 10**12),
+        ("1,000,000,000,000", 10**12),
+        ("1 000 000 000 000", 10**12),
+        ("1000000000000", 10**12),
+        ("10000億円", 10**12),
+        ("¥2.5bn", 25 * 10**8),
+        ("1,5 трлн", 15 * 10**11),
+        ("1.5兆円", 15 * 10**11),
+    ],
+)
+def test_the_yen_filters_read_a_figure_as_readers_write_it(client, summit_data, typed, yen):
+    from tracker.filters import parse_yen
+
+    assert parse_yen(typed) == yen
+    html = client.get("/agreements/", {"min_yen": typed}).content.decode()
+    above = Agreement.objects.public().filter(yen_value__gte=yen)
+    assert f"{above.count()} agreement" in html or (not above.exists() and "No agreements" in html)
+
+
+@pytest.mark.parametrize("typed", ["lots", "1 zillion", "1e5", "10000000000000000000000000000", "1.2.3"])
+def test_a_yen_filter_that_is_no_figure_is_refused_with_an_example(client, summit_data, typed):
+    response = client.get("/ja/agreements/", {"min_yen": typed})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "1兆" in html  # the error or the help gives a figure as it may be written
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en-gb", ["at\u00a0least\u00a0$11bn", "≈&nbsp;at\u00a0least\u00a0¥1.73tn"]),
+        ("ja", ["少なくとも110億ドル", "≈&nbsp;少なくとも1.73兆円"]),
+        (
+            "ru",
+            [
+                "не\u00a0менее\u00a011\u00a0млрд\u00a0долл.",
+                "≈&nbsp;не\u00a0менее\u00a01,73\u00a0трлн\u00a0иен",
+            ],
+        ),
+    ],
+)
+def test_a_list_shows_money_short_with_its_qualifier(client, summit_data, language, expected):
+    prefix = "" if language == "en-gb" else f"/{language}"
+    html = client.get(f"{prefix}/agreements/", {"country": "uzbekistan"}).content.decode()
+    for figure in expected:
+        assert figure in html
+    whole = "1\u00a0736\u00a0842\u00a0096\u00a0000" if language == "ru" else "1,736,842,096,000"
+    assert whole in html  # the whole figure stays, in the cell's title
+    record = client.get(f"{prefix}/agreements/uzbekistan-japan-summit-package/").content.decode()
+    assert {
+        "en-gb": "11,000,000,000\u00a0USD",
+        "ja": "11,000,000,000\u00a0USD",
+        "ru": "11\u00a0000\u00a0000\u00a0000\u00a0USD",
+    }[language] in record

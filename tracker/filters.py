@@ -203,7 +203,10 @@ def parse_yen(text):
         value = Decimal(digits)
     except ArithmeticError:
         return None
-    return value.scaleb(YEN_SCALE_WORDS.get(match["scale"], 0)).quantize(Decimal(1))
+    value = value.scaleb(YEN_SCALE_WORDS.get(match["scale"], 0))
+    if abs(value) > Decimal(10) ** 19:
+        return value  # refused as out of range by the field; too many digits to round
+    return value.quantize(Decimal(1))
 
 
 class YenField(forms.CharField):

@@ -6,18 +6,19 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_public_site import AXE_JS
+from tracker.models import Agreement
 
 EXPECTED = {
     "ja": {
         "/": [
-            "東京サミットの約束は果たされているか？",
+            "東京首脳会合の公約は果たされているか？",
             "まだありません：3兆円のうち0円。",
             "少なくとも2.21兆円",
         ],
         "/agreements/?country=uzbekistan&sort=-value": [
             "この条件に一致する合意",
             "ウズベキスタン",
-            "少なくとも1,736,842,096,000円",
+            "少なくとも1.73兆円",
         ],
         "/agreements/uzbekistan-solar-power-plants/": ["2025年12月20日ごろ", "当事者とその役割", "経過"],
         "/target/": ["3兆円の目標と当方の計上方法", "計上ルール", "157.894736円"],
@@ -26,12 +27,12 @@ EXPECTED = {
         "/": [
             "Выполняются ли решения Токийского саммита?",
             "Ни одно соглашение пока не подтверждено источником",
-            "не\u00a0менее\u00a02,21\u00a0трлн иен",
+            "не\u00a0менее\u00a02,21\u00a0трлн\u00a0иен",
         ],
         "/agreements/?country=uzbekistan&sort=-value": [
             "Этим фильтрам соответствуют",
             "Узбекистан",
-            "не\u00a0менее\u00a01\u00a0736\u00a0842\u00a0096\u00a0000\u00a0иен",
+            "не\u00a0менее\u00a01,73\u00a0трлн\u00a0иен",
         ],
         "/agreements/uzbekistan-solar-power-plants/": [
             "около\u00a020 декабря 2025 г.",
@@ -39,7 +40,7 @@ EXPECTED = {
             "Хронология",
         ],
         "/target/": [
-            "Цель в 3\u00a0трлн иен и как мы её подсчитываем",
+            "Цель в 3\u00a0трлн\u00a0иен и как мы её подсчитываем",
             "Правила подсчёта",
             "157,894736\u00a0иен",
         ],
@@ -91,7 +92,18 @@ def test_the_switcher_keeps_the_filters(page, site):
 
 
 def test_english_text_on_a_japanese_page_is_marked_english(page, site):
+    # A record no editor has translated yet (the fixture translates every record).
+    untranslated = {f"{field}_ja": "" for field in Agreement.translated_fields}
+    Agreement.objects.filter(slug="sojitz-medical-centre").update(**untranslated, translated_from_ja="")
     page.goto(f"{site}/ja/agreements/sojitz-medical-centre/")
     heading = page.locator("h1 > span")
     expect(heading).to_have_attribute("lang", "en")
     expect(page.locator(".translation-note").first).to_contain_text("翻訳はまだありません")
+
+
+def test_a_translated_record_reads_in_japanese_with_its_quotation_in_english(page, site):
+    page.goto(f"{site}/ja/agreements/uzbekistan-japan-summit-package/")
+    expect(page.locator("h1")).to_have_text("首脳会合で署名されたウズベキスタン・日本間の合意")
+    expect(page.locator(".translation-note").first).to_contain_text("トラッカーが翻訳したもの")
+    quotation = page.locator('dd span[lang="en"]').first
+    expect(quotation).to_contain_text("valued at over --11 billion")
