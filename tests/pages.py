@@ -138,32 +138,9 @@ NAMES = re.compile(r"https?://\S+|(?<![A-Za-z])(?:[A-Z][A-Z0-9+&.\-]*[A-Z0-9]|[A
 SKIPPED = {"script", "style", "code", "head", "svg", "textarea", "pre"}
 
 
-def english_letters(markup):
-    """(unmarked, marked, all) visible letters of a page: Latin letters a reader meets outside any
-    element marked lang="en" or translate="no", those inside one, and every letter (any script).
-    Acronyms (JICA, CA+JAD, USD) and web addresses count as neither."""
-    counts = {"unmarked": 0, "marked": 0, "all": 0}
-
-    def visit(node, marked):
-        if node.tag in SKIPPED:
-            return
-        marked = marked or node.attrs.get("lang", "").startswith("en") or node.attrs.get("translate") == "no"
-        for child in node.children:
-            if isinstance(child, str):
-                letters = NAMES.sub("", child)
-                counts["all"] += sum(ch.isalpha() for ch in letters)
-                latin = len(LATIN_LETTERS.findall(letters))
-                counts["marked" if marked else "unmarked"] += latin
-            else:
-                visit(child, marked)
-
-    visit(tree(markup), False)
-    return counts["unmarked"], counts["marked"], counts["all"]
-
-
-def unmarked_english_words(markup):
-    """The Latin-letter words of a page outside any element marked lang="en" or translate="no",
-    acronyms aside: what a Japanese or Russian reader meets unannounced."""
+def visible_texts(markup):
+    """(text, marked) for each run of a page's visible text: marked where it sits inside an element
+    marked lang="en" or translate="no"; names that are neither English nor translated left out."""
     found = []
 
     def visit(node, marked):
@@ -172,11 +149,31 @@ def unmarked_english_words(markup):
         marked = marked or node.attrs.get("lang", "").startswith("en") or node.attrs.get("translate") == "no"
         for child in node.children:
             if isinstance(child, str):
-                if not marked:
-                    letters = NAMES.sub("", child)
-                    found.extend(re.findall(r"[A-Za-z][A-Za-z'\-]+", letters))
+                found.append((NAMES.sub("", child), marked))
             else:
                 visit(child, marked)
 
     visit(tree(markup), False)
     return found
+
+
+def english_letters(markup):
+    """(unmarked, marked, all) visible letters of a page: Latin letters a reader meets outside any
+    element marked lang="en" or translate="no", those inside one, and every letter (any script).
+    Acronyms (JICA, CA+JAD, USD) and web addresses count as neither."""
+    counts = {"unmarked": 0, "marked": 0, "all": 0}
+    for text, marked in visible_texts(markup):
+        counts["all"] += sum(char.isalpha() for char in text)
+        counts["marked" if marked else "unmarked"] += len(LATIN_LETTERS.findall(text))
+    return counts["unmarked"], counts["marked"], counts["all"]
+
+
+def unmarked_english_words(markup):
+    """The Latin-letter words of a page outside any element marked lang="en" or translate="no",
+    acronyms aside: what a Japanese or Russian reader meets unannounced."""
+    return [
+        word
+        for text, marked in visible_texts(markup)
+        if not marked
+        for word in re.findall(r"[A-Za-z][A-Za-z'\-]+", text)
+    ]
