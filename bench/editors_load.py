@@ -167,6 +167,7 @@ def prepare(database):
     }
     if database == "sqlite":
         path = ROOT / "var" / "bench-editors.sqlite3"
+        path.parent.mkdir(exist_ok=True)  # a fresh clone has no var/ yet
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         env["DATABASE_URL"] = f"sqlite:///{path}"

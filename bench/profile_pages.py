@@ -48,6 +48,7 @@ def setup(agreements):
     fresh = False
     if not os.environ.get("DATABASE_URL"):
         path = ROOT / "var" / f"bench-profile-{agreements}.sqlite3"
+        path.parent.mkdir(exist_ok=True)  # a fresh clone has no var/ yet
         fresh = not path.exists()
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     else:

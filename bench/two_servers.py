@@ -64,6 +64,7 @@ def main():
     manage(env, "createeditor", "editor0", "--password-stdin", stdin=PASSWORD + "\n")
     servers, logs = [], []
     for port in PORTS:
+        (ROOT / "var").mkdir(exist_ok=True)  # a fresh clone has no var/ yet
         log = open(ROOT / "var" / f"two-servers-{port}.log", "w+")  # noqa: SIM115
         logs.append(log)
         servers.append(
