@@ -40,13 +40,13 @@ def date_existing_translations(apps, schema_editor):
         for record in model.objects.all():
             english = "\x1f".join(getattr(record, field) or "" for field in every_field)
             digest = hashlib.sha256(english.encode()).hexdigest()[:16]
-            changed = []
-            for language in ("ja", "ru"):
-                if any(getattr(record, f"{field}_{language}") for field in fields):
-                    setattr(record, f"translated_from_{language}", digest)
-                    changed.append(f"translated_from_{language}")
-            if changed:
-                record.save(update_fields=changed)
+            digests = {
+                f"translated_from_{language}": digest
+                for language in ("ja", "ru")
+                if any(getattr(record, f"{field}_{language}") for field in fields)
+            }
+            if digests:  # an update, not a save: the historical model's save knows no digests
+                model.objects.filter(pk=record.pk).update(**digests)
 
 
 class Migration(migrations.Migration):

@@ -13,7 +13,7 @@ from .base import (
     TextRecord,
     TrackedQuerySet,
     TrackedRecord,
-    Translatable,
+    TranslatedModel,
     choices_check,
     date_accuracy_check,
     translations,
@@ -72,7 +72,7 @@ PartOfBasis = ClaimBasis
 COUNTED = ("yen_value", "yen_rate_id", "counted_yen", "exclusion")  # written by tracker.counting only
 
 
-class Agreement(Translatable, TrackedRecord):
+class Agreement(TranslatedModel, TrackedRecord):
     """A signed document or announced business project, or a reported package of them."""
 
     Status = AgreementStatus
@@ -448,7 +448,7 @@ class AgreementCommitmentQuerySet(models.QuerySet):
         )
 
 
-class AgreementCommitment(TextRecord, Translatable, models.Model):
+class AgreementCommitment(TextRecord, TranslatedModel, models.Model):
     """That an agreement carries out a commitment: a claim like any other, either stated by a
     source (cited) or our inference (with the reason). An agreement's tie to the Tokyo
     Initiative's target is not one of these: it is the agreement's own target-link field."""

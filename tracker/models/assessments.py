@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import TRANSLATION_HELP, TextRecord, Translatable, choices_check
+from .base import TRANSLATION_HELP, TextRecord, TranslatedModel, choices_check
 from .commitments import CommitmentOrigin
 
 # Commitments the countries made together, or that the Initiative sets for them: each country
@@ -39,7 +39,7 @@ class CountryAssessmentQuerySet(models.QuerySet):
         return verdicts.filter(commitment__is_synthetic=False)
 
 
-class CountryAssessment(TextRecord, Translatable, models.Model):
+class CountryAssessment(TextRecord, TranslatedModel, models.Model):
     """One country's record on one shared commitment: a verdict, its dated rationale for readers
     and its sources. The commitment's own status is judged separately and is not derived from these."""
 

@@ -197,25 +197,21 @@ def translations(field_class, verbose_name, max_length=None):
     )
 
 
-class Translatable(models.Model):
+class Translatable:
     """Records whose texts editors may translate; each model lists them in `translated_fields`
-    (a tuple of field names, each with `_ja` and `_ru` fields beside it).
+    (a tuple of field names, each with `_ja` and `_ru` fields beside it). A plain mixin: the
+    migrations name it among their models' bases, so it holds no field (TranslatedModel does).
 
     `translated_from_<language>` holds a digest of the English texts a translation was made
     from: when the English changes afterwards, the translation shows as out of date (to readers
     on the record's page, to editors in the admin's filter) until an editor updates it."""
 
-    translated_from_ja = models.CharField(max_length=16, blank=True, default="", editable=False)
-    translated_from_ru = models.CharField(max_length=16, blank=True, default="", editable=False)
-
-    class Meta:
-        abstract = True
-
     def save(self, *args, **kwargs):
         # A translation an editor changes is a translation of the English as it stands now; one
         # left alone keeps the digest of the English it was made from, so it shows as stale when
         # the English changes. The fixture loader states the digests itself.
-        if not getattr(self, "translation_sources_given", False):
+        # A migration's historical model has the mixin but neither the fields list nor the digests.
+        if hasattr(self, "translated_fields") and not getattr(self, "translation_sources_given", False):
             changed = self.changed_translations(kwargs.get("update_fields"))
             for language in changed:
                 setattr(self, f"translated_from_{language}", self.english_digest())
@@ -298,3 +294,13 @@ class Translatable(models.Model):
             if [getattr(self, name) for name in names[language]]
             != ([stored[name] for name in names[language]] if stored else [""] * len(names[language]))
         ]
+
+
+class TranslatedModel(Translatable, models.Model):
+    """A translatable record with the digests of the English its translations were made from."""
+
+    translated_from_ja = models.CharField(max_length=16, blank=True, default="", editable=False)
+    translated_from_ru = models.CharField(max_length=16, blank=True, default="", editable=False)
+
+    class Meta:
+        abstract = True

@@ -9,7 +9,7 @@ from .base import (
     ClaimBasis,
     TrackedQuerySet,
     TrackedRecord,
-    Translatable,
+    TranslatedModel,
     basis_check,
     choices_check,
     translations,
@@ -43,7 +43,7 @@ class CommitmentStatus(models.TextChoices):
     NOT_ACHIEVED = "not_achieved", _("Not achieved")
 
 
-class Commitment(Translatable, TrackedRecord):
+class Commitment(TranslatedModel, TrackedRecord):
     """A discrete promise made at the summit: in the declaration, the initiative, or by a leader."""
 
     Origin = CommitmentOrigin

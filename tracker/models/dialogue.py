@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import SlugQuerySet, TextRecord, Translatable, Versioned, choices_check, translations
+from .base import SlugQuerySet, TextRecord, TranslatedModel, Versioned, choices_check, translations
 
 
 class MechanismKind(models.TextChoices):
@@ -11,7 +11,7 @@ class MechanismKind(models.TextChoices):
     SUMMIT = "summit", _("Leaders' summit")
 
 
-class Mechanism(TextRecord, Translatable, Versioned):
+class Mechanism(TextRecord, TranslatedModel, Versioned):
     """A standing part of the Central Asia + Japan dialogue: its meetings, forums and summits,
     as the sources describe them. The start year is left blank where no source gives it."""
 
@@ -58,7 +58,7 @@ class StatementSubject(models.TextChoices):
     DOCUMENTS = "documents", _("The documents signed alongside")
 
 
-class Statement(TextRecord, Translatable, Versioned):
+class Statement(TextRecord, TranslatedModel, Versioned):
     """What a source says about the summit and its documents: how its participants received
     them, how the source describes them. In our own words, with the source's own where a word
     matters; a characterisation is the source's, never ours."""

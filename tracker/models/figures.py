@@ -11,7 +11,7 @@ from .base import (
     Exactness,
     SlugQuerySet,
     TextRecord,
-    Translatable,
+    TranslatedModel,
     Versioned,
     choices_check,
     translations,
@@ -19,7 +19,7 @@ from .base import (
 from .currencies import validate_currency
 
 
-class Target(TextRecord, Translatable, Versioned):
+class Target(TextRecord, TranslatedModel, Versioned):
     """A quantified goal with a time window: the Tokyo Initiative's ¥3 trillion in five years."""
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
@@ -87,7 +87,7 @@ class ExchangeRateQuerySet(models.QuerySet):
         return self.get(currency=currency, effective_on=effective_on)
 
 
-class ExchangeRate(TextRecord, Translatable, models.Model):
+class ExchangeRate(TextRecord, TranslatedModel, models.Model):
     """How many yen one unit of a currency was worth on a date, and who says so."""
 
     currency = models.CharField(
@@ -163,7 +163,7 @@ class ExchangeRate(TextRecord, Translatable, models.Model):
         return self.effective_on_basis == RateDateBasis.ASSUMED
 
 
-class ReportedFigure(TextRecord, Translatable, Versioned):
+class ReportedFigure(TextRecord, TranslatedModel, Versioned):
     """A number a source reports about the summit that is not an agreement's value."""
 
     Exactness = Exactness

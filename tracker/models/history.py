@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .agreements import Agreement
-from .base import TRANSLATION_HELP, DateAccuracy, TextRecord, Translatable, choices_check, date_accuracy_check
+from .base import (
+    TRANSLATION_HELP,
+    DateAccuracy,
+    TextRecord,
+    TranslatedModel,
+    choices_check,
+    date_accuracy_check,
+)
 from .commitments import Commitment
 
 
@@ -42,7 +49,7 @@ class StatusChangeQuerySet(models.QuerySet):
         return steps.exclude(commitment__is_synthetic=True).exclude(agreement__is_synthetic=True)
 
 
-class StatusChange(TextRecord, Translatable, models.Model):
+class StatusChange(TextRecord, TranslatedModel, models.Model):
     """One dated step in the life of a commitment or an agreement. Never rewritten by a later change."""
 
     uid = models.UUIDField(verbose_name=_("uid"), default=uuid.uuid4, unique=True, editable=False)

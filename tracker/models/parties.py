@@ -8,7 +8,7 @@ from .base import (
     TRANSLATION_HELP,
     SlugQuerySet,
     TextRecord,
-    Translatable,
+    TranslatedModel,
     Versioned,
     choices_check,
     translations,
@@ -35,7 +35,7 @@ class PartyKind(models.TextChoices):
     MINISTRY = "ministry", _("Ministry")
 
 
-class Party(TextRecord, Translatable, Versioned):
+class Party(TextRecord, TranslatedModel, Versioned):
     """A country or an organization that signs, finances or carries out what the summit agreed."""
 
     JAPAN_ISO = "JP"
@@ -115,7 +115,7 @@ class Party(TextRecord, Translatable, Versioned):
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
 
 
-class Leader(TextRecord, Translatable, Versioned):
+class Leader(TextRecord, TranslatedModel, Versioned):
     """A head of state or government who took part in a summit."""
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
@@ -155,7 +155,7 @@ class Leader(TextRecord, Translatable, Versioned):
     natural_key.dependencies = ["tracker.party"]
 
 
-class Summit(TextRecord, Translatable, Versioned):
+class Summit(TextRecord, TranslatedModel, Versioned):
     """A leaders' meeting of the dialogue: the Tokyo summit, and the next one once it is agreed."""
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import SlugQuerySet, TextRecord, Translatable, choices_check, translations
+from .base import SlugQuerySet, TextRecord, TranslatedModel, choices_check, translations
 
 
 class SourceQuerySet(SlugQuerySet):
@@ -24,7 +24,7 @@ class SourceKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Source(TextRecord, Translatable, models.Model):
+class Source(TextRecord, TranslatedModel, models.Model):
     """A document that supports a fact in the tracker; everything public cites one or more."""
 
     Kind = SourceKind

@@ -3,10 +3,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import TRANSLATION_HELP, SlugQuerySet, TextRecord, Translatable, Versioned, translations
+from .base import TRANSLATION_HELP, SlugQuerySet, TextRecord, TranslatedModel, Versioned, translations
 
 
-class PriorityArea(TextRecord, Translatable, Versioned):
+class PriorityArea(TextRecord, TranslatedModel, Versioned):
     """One of the Tokyo Declaration's three priority areas of cooperation."""
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
@@ -39,7 +39,7 @@ class PriorityArea(TextRecord, Translatable, Versioned):
         return (self.slug,)
 
 
-class Chapter(TextRecord, Translatable, Versioned):
+class Chapter(TextRecord, TranslatedModel, Versioned):
     """A chapter of the analytical report on the declaration (source 004). The report lists
     these titles for its own analysis; they are not proven to be the declaration's chapters."""
 
@@ -73,7 +73,7 @@ class Chapter(TextRecord, Translatable, Versioned):
         return (self.slug,)
 
 
-class Sector(TextRecord, Translatable, Versioned):
+class Sector(TextRecord, TranslatedModel, Versioned):
     """A field of cooperation that agreements are classified by (energy, health, …)."""
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
