@@ -60,6 +60,8 @@ def setup(agreements):
     from django.core.management import call_command
 
     settings.ALLOWED_HOSTS = ["*"]
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)  # pages name hashed files
     if fresh:
         if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
             from django.db import connection
