@@ -428,13 +428,13 @@ def test_a_yen_filter_that_is_no_figure_is_refused_with_an_example(client, summi
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("en-gb", ["at\u00a0least\u00a0$11bn", "≈&nbsp;at\u00a0least\u00a0¥1.73tn"]),
-        ("ja", ["少なくとも110億ドル", "≈&nbsp;少なくとも1.73兆円"]),
+        ("en-gb", ["at\u00a0least\u00a0$11bn", "at\u00a0least\u00a0¥1.73tn"]),
+        ("ja", ["少なくとも110億ドル", "少なくとも1.73兆円"]),
         (
             "ru",
             [
                 "не\u00a0менее\u00a011\u00a0млрд\u00a0долл.",
-                "≈&nbsp;не\u00a0менее\u00a01,73\u00a0трлн\u00a0иен",
+                "не\u00a0менее\u00a01,73\u00a0трлн\u00a0иен",
             ],
         ),
     ],
@@ -443,7 +443,7 @@ def test_a_list_shows_money_short_with_its_qualifier(client, summit_data, langua
     prefix = "" if language == "en-gb" else f"/{language}"
     html = client.get(f"{prefix}/agreements/", {"country": "uzbekistan"}).content.decode()
     for figure in expected:
-        assert figure in html
+        assert f'<span class="figure">{figure}</span>' in html  # kept on one line
     whole = "1\u00a0736\u00a0842\u00a0096\u00a0000" if language == "ru" else "1,736,842,096,000"
     assert whole in html  # the whole figure stays, in the cell's title
     record = client.get(f"{prefix}/agreements/uzbekistan-japan-summit-package/").content.decode()

@@ -172,7 +172,9 @@ def brief_money(value, currency, exactness=Exactness.EXACT):
         unit = CURRENCY_WORDS["ru"].get(currency, currency)
         figure = NBSP.join(part for part in (digits, word, unit) if part)
     pattern = BRIEF_QUALIFIED.get(exactness)
-    return (str(pattern) % {"figure": figure}).replace(" ", NBSP) if pattern else figure
+    text = (str(pattern) % {"figure": figure}).replace(" ", NBSP) if pattern else figure
+    # One unit on the line: Japanese may otherwise break between 少なくとも and its figure.
+    return format_html('<span class="figure">{}</span>', text)
 
 
 @register.filter
