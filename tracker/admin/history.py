@@ -11,7 +11,16 @@ from django.utils.translation import gettext as _
 from ..models import StatusChange
 
 TYPES = {"+": "created", "~": "changed", "-": "deleted"}
-HIDDEN = {"version", "updated_at", "created_at", "history_id", "is_synthetic"}
+# Bookkeeping an editor never reads: versions, timestamps, and the digests that date a translation.
+HIDDEN = {
+    "version",
+    "updated_at",
+    "created_at",
+    "history_id",
+    "is_synthetic",
+    "translated_from_ja",
+    "translated_from_ru",
+}
 
 
 def label_of(model, name):
