@@ -323,30 +323,23 @@ def block_text(context, name):
 
 # A quotation in a translation (“…” holding Latin letters) stays in its source's English; other
 # runs of Latin letters in a Japanese or Russian text are names (JOGMEC, SmartMining Plus).
-QUOTATION = re.compile(r"“[^”]*[A-Za-z][^”]*”")
-LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9+&.\-]*(?:[ \-][A-Z0-9][A-Za-z0-9+&.\-]*)*")
+MARKED = re.compile(
+    r"(?P<quotation>“[^”]*[A-Za-z][^”]*”)"
+    r"|(?P<name>[A-Za-z][A-Za-z0-9+&.\-]*(?:[ \-][A-Z0-9][A-Za-z0-9+&.\-]*)*)"
+)
+MARKS = {"quotation": '<span lang="en">{}</span>', "name": '<span translate="no">{}</span>'}
 
 
 def marked_translation(value):
     """A translated text, escaped, with its English quotations marked lang="en" and the Latin
     letters of names marked translate="no" (a page translator would garble them)."""
     pieces, last = [], 0
-    for quote in QUOTATION.finditer(value):
-        pieces.append(mark_names(value[last : quote.start()]))
-        pieces.append(format_html('<span lang="en">{}</span>', quote.group()))
-        last = quote.end()
-    pieces.append(mark_names(value[last:]))
-    return mark_safe("".join(pieces))
-
-
-def mark_names(value):
-    pieces, last = [], 0
-    for name in LATIN_NAME.finditer(value):
-        pieces.append(conditional_escape(value[last : name.start()]))
-        pieces.append(format_html('<span translate="no">{}</span>', name.group()))
-        last = name.end()
+    for match in MARKED.finditer(value):
+        pieces.append(conditional_escape(value[last : match.start()]))
+        pieces.append(format_html(MARKS[match.lastgroup], match.group()))
+        last = match.end()
     pieces.append(conditional_escape(value[last:]))
-    return "".join(pieces)
+    return mark_safe("".join(pieces))
 
 
 @register.simple_tag
