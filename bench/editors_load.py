@@ -210,6 +210,9 @@ def main():
     parser.add_argument("--import-rows", type=int, default=200)
     args = parser.parse_args()
     env = prepare(args.database)
+    # The server's log goes to a file: a pipe nobody reads until the end fills during the outage
+    # and blocks every worker thread that logs.
+    log = ROOT / "var" / f"bench-editors-{args.database}.log"
     server = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
@@ -229,8 +232,7 @@ def main():
         ],
         cwd=ROOT,
         env=env,
-        stderr=subprocess.PIPE,
-        text=True,
+        stderr=log.open("w"),
     )
     time.sleep(4)
     lock = threading.Lock()
@@ -299,6 +301,7 @@ def main():
         time.sleep(2)
         began = time.monotonic()
         result = manage(env, "load_summit_data")
+        events["fixture window"] = (began - started, time.monotonic() - started)
         events["fixture load"] = (result.returncode, round(time.monotonic() - began, 2), result.stderr[-300:])
 
     def run_import():
@@ -326,6 +329,7 @@ def main():
     def bulk_review():
         time.sleep(11)
         session = Session(f"editor{args.editors + 1}")
+        began = time.monotonic()
         status, page = session.get("/admin/tracker/agreement/")
         ids = re.findall(r'name="_selected_action" value="(\d+)"', page)
         fields = [("action", "mark_reviewed_today"), *[("_selected_action", pk) for pk in ids]]
@@ -335,6 +339,7 @@ def main():
             fields += [("apply", "1"), ("versions", versions.group(1))]
             status, page = session.post("/admin/tracker/agreement/", fields, page)
         events["mark reviewed"] = (status, "stale refused" if "changed" in page and status == 302 else "")
+        events["bulk window"] = (began - started, time.monotonic() - started)
 
     def outage():
         if args.database != "postgresql":
@@ -356,7 +361,8 @@ def main():
     for thread in threads:
         thread.join()
     server.terminate()
-    _out, errors = server.communicate(timeout=20)
+    server.wait(timeout=20)
+    errors = log.read_text()
 
     check = manage(
         env,
@@ -369,6 +375,9 @@ def main():
     outcomes = collections.Counter(save[3] for save in saves)
     window = events.get("import window", (0, 0))
     during = [took for *_x, took, at in saves if window[0] <= at <= window[1]]
+    landed_during = [
+        took for *_x, outcome, took, at in saves if outcome == "landed" and window[0] <= at <= window[1]
+    ]
     print(f"database: {args.database}; {args.seconds:.0f} s; {args.editors} editors, {args.readers} readers")
     print(
         f"saves attempted: {len(saves)}; landed: {outcomes['landed']}; "
@@ -382,15 +391,21 @@ def main():
     print(
         f"slowest save: {max((s[4] for s in saves), default=0):.2f} s; during the import: slowest "
         f"{max(during, default=0):.2f} s, 95th percentile {p95:.2f} s ({len(during)} saves); "
-        f"at other times: 95th percentile {p95_outside:.2f} s ({len(outside)} saves)"
+        f"at other times: 95th percentile {p95_outside:.2f} s ({len(outside)} saves); "
+        f"slowest landed during the import {max(landed_during, default=0):.2f} s"
     )
+    # The slowest saves and the long writes they overlapped: is an import what they waited behind?
+    windows = {name[: -len(" window")]: span for name, span in events.items() if name.endswith(" window")}
+    for model, _pk, _m, outcome, took, at in sorted(saves, key=lambda save: -save[4])[:3]:
+        beside = [name for name, (a, b) in windows.items() if at <= b and at + took >= a] or ["nothing"]
+        print(f"  a {model} save at {at:.1f} s took {took:.2f} s ({outcome}), beside: {', '.join(beside)}")
     for kind, counter in statuses.items():
         print(
             f"{kind} responses: "
             + ", ".join(f"{status}: {n}" for status, n in sorted(counter.items(), key=str))
         )
     for name, value in events.items():
-        if name != "import window":
+        if not name.endswith(" window"):
             print(f"{name}: {value}")
     deadlocks = errors.count("deadlock detected")
     reasons = collections.Counter(
