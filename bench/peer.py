@@ -16,9 +16,11 @@ installed by `make bench`. Traffic goes only to 127.0.0.1.
 """
 
 import argparse
+import itertools
 import json
 import os
 import platform
+import random
 import re
 import sqlite3
 import subprocess
@@ -125,21 +127,21 @@ def wait_for(port, process, path="/"):
     raise SystemExit(f"server on port {port} did not answer")
 
 
-def serve_ours(env):
+def serve_ours(env, port=OURS_PORT):
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "summit.wsgi", "--bind", f"127.0.0.1:{OURS_PORT}", *GUNICORN],
+        [str(ROOT / ".venv/bin/gunicorn"), "summit.wsgi", "--bind", f"127.0.0.1:{port}", *GUNICORN],
         cwd=ROOT,
         env=env,
     )
-    wait_for(OURS_PORT, process, "/healthz")
-    warm()
+    wait_for(port, process, "/healthz")
+    warm(port)
     return process
 
 
-def warm():
+def warm(port=OURS_PORT):
     """Both workers compute the target before anything is timed (several requests at once
     reach both processes)."""
-    warmers = [threading.Thread(target=fetch, args=(f"http://127.0.0.1:{OURS_PORT}/",)) for _ in range(8)]
+    warmers = [threading.Thread(target=fetch, args=(f"http://127.0.0.1:{port}/",)) for _ in range(8)]
     for thread in warmers:
         thread.start()
     for thread in warmers:
@@ -174,7 +176,7 @@ def stop(process):
 UNITS = {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}
 
 
-def wrk(url, connections):
+def wrk(url, connections, mix=None):
     """(requests/s answered 200, p50 ms, p99 ms, refused) of `url` under wrk with `connections`
     connections. Only our long exports may be refused (503: at most two stream at once per
     server process); any other error stops the benchmark."""
@@ -188,13 +190,17 @@ def wrk(url, connections):
         "-H",
         "Accept-Encoding: gzip",
     ]
-    subprocess.run([*common, "-d1s", url], check=True, capture_output=True)  # warm-up
+    env = os.environ
+    if mix:  # a different address per request: bench/mix.lua reads them from a file
+        common += ["-s", str(ROOT / "bench" / "mix.lua")]
+        env = {**os.environ, "MIX_FILE": str(mix)}
+    subprocess.run([*common, "-d1s", url], check=True, capture_output=True, env=env)  # warm-up
     output = subprocess.run(
-        [*common, f"-d{SECONDS}s", url], check=True, capture_output=True, text=True
+        [*common, f"-d{SECONDS}s", url], check=True, capture_output=True, text=True, env=env
     ).stdout
     refused = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     refused = int(refused.group(1)) if refused else 0
-    if refused and ".json" not in url and ".csv" not in url:
+    if refused and (mix or (".json" not in url and ".csv" not in url)):
         raise SystemExit(f"{url} answered errors under load:\n{output}")
 
     def latency(percent):
@@ -256,9 +262,98 @@ def first_request_after_change(env, url):
     return fetch(url)[0] * 1000
 
 
-def measure_size(agreements, database_url, peer_database, results):
+MIX_SORTS = {  # ours → the same order in Datasette
+    "": "_sort_desc=signed_on",
+    "title": "_sort=title",
+    "-value": "_sort_desc=yen_value",
+    "date": "_sort=signed_on",
+}
+MIX_LANGUAGES = ["", "/ja", "/ru"]
+UNCACHED_PORT = 8023
+
+
+def mix_files(peer_database):
+    """Files of different filtered list addresses (every country × status × sector × sort ×
+    language, first pages, shuffled) and their Datasette twins line by line: the same filters,
+    order and page size (25 rows; JSON: every matching row, up to Datasette's 1,000)."""
+    with sqlite3.connect(peer_database) as db:
+        countries = db.execute("select slug, id from tracker_party where kind = 'country'").fetchall()
+        sectors = db.execute("select slug, id from tracker_sector").fetchall()
+        statuses = [row[0] for row in db.execute("select distinct status from tracker_agreement")]
+    table = f"/{peer_database.stem}/tracker_agreement"
+    files = {}
+    for kind in ("html", "json"):
+        pairs = []
+        languages = MIX_LANGUAGES if kind == "html" else [""]
+        combos = itertools.product(countries, statuses, sectors, MIX_SORTS.items(), languages)
+        for (country, country_id), status, (sector, sector_id), (sort, peer_sort), language in combos:
+            query = f"country={country}&status={status}&sector={sector}" + (f"&sort={sort}" if sort else "")
+            ours = f"{language}/agreements/?{query}" if kind == "html" else f"/agreements.json?{query}"
+            where = (
+                f"is_published=1&status={status}"
+                f"&_where=id+in+(select+agreement_id+from+tracker_agreementparty+where+party_id%3D{country_id})"
+                f"&_where=id+in+(select+agreement_id+from+tracker_agreement_sectors+where+sector_id%3D{sector_id})"
+                f"&{peer_sort}"
+            )
+            peer = f"{table}?{where}&_size=25" if kind == "html" else f"{table}.json?{where}&_size=max"
+            pairs.append((ours, peer))
+        random.Random(1).shuffle(pairs)
+        for side, index in (("ours", 0), ("peer", 1)):
+            path = OUT / f"mix-{kind}-{side}.txt"
+            path.write_text("".join(pair[index] + "\n" for pair in pairs))
+            files[kind, side] = path
+        files[kind, "count"] = len(pairs)
+    return files
+
+
+def measure_mix(env, peer_database):
+    """The cache-busting mix: ours with the page cache on (every address new, so each is rendered
+    and stored), ours with it off, and tuned Datasette, run by turns on the same machine."""
+    files = mix_files(peer_database)
+    cached = serve_ours(env)
+    uncached = serve_ours({**env, "PUBLIC_PAGE_CACHE": "false"}, port=UNCACHED_PORT)
+    peer = serve_peer(peer_database, tuned=True)
+    result = {}
+    try:
+        for kind in ("html", "json"):
+            result[kind] = {"addresses": files[kind, "count"]}
+            for connections in (16, 1):
+                for name, port, side in (
+                    ("ours, cache on", OURS_PORT, "ours"),
+                    ("ours, cache off", UNCACHED_PORT, "ours"),
+                    ("Datasette tuned", PEER_PORT, "peer"),
+                ):
+                    figures = wrk(f"http://127.0.0.1:{port}/", connections, mix=files[kind, side])
+                    result[kind][f"{name} c{connections}"] = figures
+    finally:
+        for process in (cached, uncached, peer):
+            stop(process)
+    return result
+
+
+def report_mix(mix):
+    for kind, figures in mix.items():
+        print(
+            f"cache-busting mix, {kind.upper()}: {figures['addresses']:,} different filtered list addresses"
+        )
+        for connections in (16, 1):
+            theirs = figures[f"Datasette tuned c{connections}"][0]
+            parts = []
+            for name in ("ours, cache on", "ours, cache off", "Datasette tuned"):
+                rate, p50, p99, _refused = figures[f"{name} c{connections}"]
+                share = "" if name.startswith("Datasette") else f" = {ratio(rate, theirs)}"
+                parts.append(f"{name} {rate:.1f} req/s (p50 {p50:.1f} ms, p99 {p99:.1f} ms){share}")
+            print(f"  c{connections}: " + "; ".join(parts))
+
+
+def measure_size(agreements, database_url, peer_database, results, mix_only=False):
     env = environment(database_url)
     vendor = "postgresql" if database_url.startswith("postgres") else "sqlite"
+    if mix_only:
+        results.append({"agreements": agreements, "database": vendor, "mix": measure_mix(env, peer_database)})
+        print(f"\n== +{agreements:,} synthetic agreements, ours on {vendor}")
+        report_mix(results[-1]["mix"])
+        return
     slug, pk = json.loads(sample_slug(env))
     country_id = None
     if peer_database:
@@ -328,6 +423,7 @@ def measure_size(agreements, database_url, peer_database, results):
                 stop(peer)
     else:
         peer_csv = None
+    mix = measure_mix(env, peer_database) if peer_database else None
 
     results.append(
         {
@@ -341,6 +437,7 @@ def measure_size(agreements, database_url, peer_database, results):
                 "peer_seconds": peer_csv,
             },
             "pages": [row for row, _peer in rows],
+            "mix": mix,
         }
     )
     report(results[-1])
@@ -376,6 +473,8 @@ def report(result):
                     f"(p99 {theirs[2]:.1f} ms) = {ratio(ours[0], theirs[0])}"
                 )
             print(f"  {row['page']} vs Datasette {mode}: " + "; ".join(parts))
+    if result["mix"]:
+        report_mix(result["mix"])
     csv = result["csv"]
     peer = f"; Datasette tuned, raw table: {csv['peer_seconds']:.1f} s" if csv["peer_seconds"] else ""
     print(
@@ -389,6 +488,9 @@ def main():
     parser.add_argument("--agreements", type=int, nargs="+", default=[0, 10_000, 100_000])
     parser.add_argument(
         "--only-postgres", action="store_true", help="measure ours on DATABASE_URL only (no SQLite, no peer)"
+    )
+    parser.add_argument(
+        "--mix-only", action="store_true", help="only the cache-busting mix against tuned Datasette (SQLite)"
     )
     args = parser.parse_args()
     for tool, hint in (("wrk", "apt-get install wrk"), (str(DATASETTE), "make bench installs it")):
@@ -412,8 +514,8 @@ def main():
                 started = time.perf_counter()
                 build(environment(f"sqlite:///{database}"), agreements)
                 print(f"built {database.name} in {time.perf_counter() - started:.0f} s")
-            measure_size(agreements, f"sqlite:///{database}", database, results)
-        if postgres_url:
+            measure_size(agreements, f"sqlite:///{database}", database, results, mix_only=args.mix_only)
+        if postgres_url and not args.mix_only:
             env = environment(postgres_url)
             if synthetic_count(env) != agreements:  # built by an earlier run: reused
                 django(env, FLUSH)

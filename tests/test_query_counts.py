@@ -34,14 +34,16 @@ PAGES = [
     # sectors; sources; sources of its tie to the target; commitments; timeline; timeline
     # sources; itemized parts; progress; the links' sources.
     ("/agreements/uzbekistan-solar-power-plants/", 13),
-    # commitments and agreements by country and status; progress (every country's counted value
-    # is kept there); countries; their leaders; shared commitments and verdicts by country.
-    ("/countries/", 8),
+    # the data version (2) and commitments and agreements by country and status (kept with it
+    # from then on); progress (every country's counted value is kept there); countries; their
+    # leaders; shared commitments and verdicts by country.
+    ("/countries/", 10),
     # country; leaders; sources; summits hosted; progress (its counted value is kept there);
     # first agreements; their party roles; agreement status tally; the four groups' counts; each
     # group's first commitments (4); the country's verdicts on them; commitment status tally;
-    # shared commitments and verdicts by country (2); latest status changes.
-    ("/countries/uzbekistan/", 19),
+    # shared commitments and verdicts by country (2); the data version (2) and the latest status
+    # changes (kept with it from then on).
+    ("/countries/uzbekistan/", 21),
     # organizations with counts and home country.
     ("/organizations/", 1),
     # organization; sources; progress; agreement ids; first agreements; their party roles;
@@ -122,7 +124,8 @@ def test_page_query_counts_are_fixed(client, summit_data, settings, extra_agreem
 def test_progress_is_recomputed_once_after_a_change(client, summit_data, settings):
     """An editor's save shows on the next request, on every page that shows the target; the
     computation's queries run once per change, not per request: the target, the Central Asian
-    countries, the sectors, the grouped sums (totals, tiers, breakdowns), the exclusions by
+    countries, the sectors, the grouped sums (totals and tiers, by country, by sector, by year:
+    four), the exclusions by
     reason, a few examples of each reason (one reason in the shipped data), the count and the
     first lines of what is counted, the agreements a source ties, the rates used, the dated
     stated values (the pace), the countries, and every country's sum (one query). All are
@@ -140,7 +143,7 @@ def test_progress_is_recomputed_once_after_a_change(client, summit_data, setting
     warm_count, _page = target_page()
     with CaptureQueriesContext(connection) as computation:
         compute_progress(target=Target.objects.get(), on_date=timezone.localdate())
-    assert len(computation) == 13  # the target and the twelve aggregates listed above
+    assert len(computation) == 16  # the target and the fifteen aggregates listed above
     assert first_count == warm_count + len(computation)
     assert "at least ¥2.21\u00a0trillion" in first_page
 

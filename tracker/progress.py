@@ -281,49 +281,42 @@ def _members(through, own, other, ids=None):
     return Coalesce(count, Value(0)), smallest
 
 
+class SigningYear(ExtractYear):
+    """The year of a date. On SQLite, Django's ExtractYear calls a Python function once per row;
+    strftime is SQLite's own (a date is stored there as YYYY-MM-DD text)."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(strftime('%%Y', {sql}) AS INTEGER)", params
+
+
 def compute_progress(*, target, on_date):
-    counted = counted_agreements()
+    counted = counted_agreements().order_by()
     countries = {party.pk: party for party in Party.objects.central_asian()}
     sectors = {sector.pk: sector for sector in Sector.objects.all()}
     country_count, one_country = _members(AgreementParty, "agreement", "party", list(countries))
     sector_count, one_sector = _members(Agreement.sectors.through, "agreement", "sector")
-    # One grouped query for the totals, tiers and all three breakdowns: a few hundred groups,
-    # whatever the number of agreements.
-    groups = (
-        counted.order_by()
-        .annotate(
-            countries_n=country_count,
-            country_id=one_country,
-            sectors_n=sector_count,
-            sector_id=one_sector,
-            year=ExtractYear("signed_on"),
-        )
-        .values_list(
-            "target_link",
-            "value_exactness",
-            "status",
-            "countries_n",
-            "country_id",
-            "sectors_n",
-            "sector_id",
-            "year",
-        )
-        .annotate(yen=Sum("counted_yen"))
-    )
+    # One grouped query per breakdown: each returns a few dozen rows, whatever the number of
+    # agreements (grouping by every dimension at once returned one row per combination).
     totals = Split()
     tiers = {tier.key: Group(tier.key, tier.label) for tier in TIERS}
-    by_country, by_sector, by_year = {}, {}, {}
-    for link, exactness, status, countries_n, country_id, sectors_n, sector_id, year, yen in groups:
-        yen = Decimal(yen)
+    for link, exactness, status, yen in _sums(counted, "status"):
         totals.add(link, yen, exactness)
         tiers[TIER_BY_STATUS[status].key].split.add(link, yen, exactness)
-        for breakdown, (key, label, subject) in (
-            (by_country, _one_of(countries_n, countries.get(country_id), SEVERAL_COUNTRIES, NO_COUNTRY)),
-            (by_sector, _one_of(sectors_n, sectors.get(sector_id), SEVERAL_SECTORS, NO_SECTOR)),
-            (by_year, (str(year), str(year), None) if year else (*NO_YEAR, None)),
-        ):
-            group = breakdown.setdefault(key, Group(key, label, subject=subject))
-            group.split.add(link, yen, exactness)
+    by_country, by_sector, by_year = {}, {}, {}
+    for link, exactness, number, country_id, yen in _sums(
+        counted.annotate(countries_n=country_count, country_id=one_country), "countries_n", "country_id"
+    ):
+        key, label, subject = _one_of(number, countries.get(country_id), SEVERAL_COUNTRIES, NO_COUNTRY)
+        by_country.setdefault(key, Group(key, label, subject=subject)).split.add(link, yen, exactness)
+    for link, exactness, number, sector_id, yen in _sums(
+        counted.annotate(sectors_n=sector_count, sector_id=one_sector), "sectors_n", "sector_id"
+    ):
+        key, label, subject = _one_of(number, sectors.get(sector_id), SEVERAL_SECTORS, NO_SECTOR)
+        by_sector.setdefault(key, Group(key, label, subject=subject)).split.add(link, yen, exactness)
+    for link, exactness, year, yen in _sums(counted.annotate(year=SigningYear("signed_on")), "year"):
+        key, label = (str(year), str(year)) if year else NO_YEAR
+        by_year.setdefault(key, Group(key, label)).split.add(link, yen, exactness)
 
     public = Agreement.objects.public()
     excluded = public.exclude(exclusion="")
@@ -377,6 +370,13 @@ def compute_progress(*, target, on_date):
         dated_stated={day: Decimal(yen) for day, yen in dated},
         involving_country=involving(counted, Party.objects.countries().values_list("pk", flat=True)),
     )
+
+
+def _sums(agreements, *dimensions):
+    """(link, exactness, *dimensions, yen) rows: the counted yen summed by those columns."""
+    rows = agreements.values_list("target_link", "value_exactness", *dimensions)
+    rows = rows.annotate(yen=Sum("counted_yen"))
+    return [(*row[:-1], Decimal(row[-1])) for row in rows]
 
 
 def involving(counted, country_ids):

@@ -303,6 +303,8 @@ class Agreement(TranslatedModel, TrackedRecord):
             models.Index(fields=["status"], name="agreement_status_idx"),
             models.Index(fields=["signed_on"], name="agreement_signed_on_idx"),
             models.Index(fields=["yen_value"], name="agreement_yen_value_idx"),
+            # "Last updated" on the home and country pages: the newest write, found without a scan.
+            models.Index(fields=["updated_at"], name="agreement_updated_at_idx"),
         ]
 
     def __str__(self):

@@ -142,7 +142,11 @@ class StatusChange(TextRecord, TranslatedModel, models.Model):
                 name="status_change_one_subject_valid_statuses",
             ),
         ]
-        indexes = [models.Index(fields=["-effective_on", "-recorded_at"], name="status_change_recent_idx")]
+        indexes = [
+            models.Index(fields=["-effective_on", "-recorded_at"], name="status_change_recent_idx"),
+            # "Last updated": the newest step recorded, found without a scan.
+            models.Index(fields=["recorded_at"], name="status_change_recorded_idx"),
+        ]
 
     def __str__(self):
         return (

@@ -3,7 +3,7 @@ import logging
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
@@ -98,11 +98,17 @@ def recent_changes(limit, changes=None):
 def last_updated():
     """When the public record last changed in this database: the newest write to a commitment,
     an agreement, a status record or a verdict (the time it was really made, never a date from the data)."""
+
+    def newest(records, field):
+        # Walks the field's index from the newest end to the first public row; MAX() over the
+        # joins that `public()` needs reads every row.
+        return records.order_by(f"-{field}").values_list(field, flat=True).first()
+
     stamps = [
-        Commitment.objects.public().aggregate(at=Max("updated_at"))["at"],
-        Agreement.objects.public().aggregate(at=Max("updated_at"))["at"],
-        StatusChange.objects.public().aggregate(at=Max("recorded_at"))["at"],
-        CountryAssessment.objects.public().aggregate(at=Max("updated_at"))["at"],
+        newest(Commitment.objects.public(), "updated_at"),
+        newest(Agreement.objects.public(), "updated_at"),
+        newest(StatusChange.objects.public(), "recorded_at"),
+        newest(CountryAssessment.objects.public(), "updated_at"),
     ]
     stamps = [stamp for stamp in stamps if stamp is not None]
     return max(stamps) if stamps else None

@@ -3,10 +3,11 @@ priority areas and sectors."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
-from .. import compliance
+from .. import compliance, freshness
 from ..models import (
     SHARED_ORIGINS,
     Agreement,
@@ -55,7 +56,27 @@ class Scorecard:
 
 
 def country_scorecards():
-    """Every country's scorecard from two grouped counts, however many records there are."""
+    """Every country's scorecard from two grouped counts, however many records there are, kept
+    with the data version (at +100,000 agreements the counts read every party role)."""
+    by_party = freshness.kept("country status counts", party_status_counts, settings.SHOW_SYNTHETIC_RECORDS)
+    _target, progress = current_progress()
+    scores = compliance.by_country()
+    return [
+        Scorecard(
+            country,
+            every_status(Commitment.Status.choices, by_party.get((country.pk, "commitments"), {})),
+            every_status(Agreement.Status.choices, by_party.get((country.pk, "agreements"), {})),
+            country_counted(progress, country) if progress else None,
+            scores.get(country.pk, compliance.Compliance(0)),
+        )
+        for country in Party.objects.countries().prefetch_related(
+            Prefetch("leaders", queryset=Leader.objects.order_by("name"))
+        )
+    ]
+
+
+def party_status_counts():
+    """{(party id, "commitments" or "agreements"): {status: count}}."""
     commitment_counts = (
         Commitment.countries.through.objects.filter(commitment__in=Commitment.objects.public())
         .order_by()
@@ -72,20 +93,7 @@ def country_scorecards():
     for counts, kind in ((commitment_counts, "commitments"), (agreement_counts, "agreements")):
         for party_id, status, number in counts:
             by_party.setdefault((party_id, kind), {})[status] = number
-    _target, progress = current_progress()
-    scores = compliance.by_country()
-    return [
-        Scorecard(
-            country,
-            every_status(Commitment.Status.choices, by_party.get((country.pk, "commitments"), {})),
-            every_status(Agreement.Status.choices, by_party.get((country.pk, "agreements"), {})),
-            country_counted(progress, country) if progress else None,
-            scores.get(country.pk, compliance.Compliance(0)),
-        )
-        for country in Party.objects.countries().prefetch_related(
-            Prefetch("leaders", queryset=Leader.objects.order_by("name"))
-        )
-    ]
+    return by_party
 
 
 def country_counted(progress, country):
@@ -205,7 +213,14 @@ def country_detail(request, slug):
         commitment_total=sum(count for _value, _label, count in statuses),
         compliance=compliance.by_country().get(country.pk, compliance.Compliance(0)),
     )
-    context["changes"] = recent_changes(COUNTRY_CHANGES, StatusChange.objects.public().involving(country))
+    # Kept with the data version: finding a country's latest steps among all others reads the
+    # links of every agreement it takes part in.
+    context["changes"] = freshness.kept(
+        "country changes",
+        lambda: list(recent_changes(COUNTRY_CHANGES, StatusChange.objects.public().involving(country))),
+        country.pk,
+        settings.SHOW_SYNTHETIC_RECORDS,
+    )
     return render(request, "tracker/country_detail.html", {"country": country, **context})
 
 

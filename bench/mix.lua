@@ -1,0 +1,22 @@
+-- wrk: each request a different address, read from the file MIX_FILE (one path per line), each
+-- thread starting at its own place, so no address repeats within a run and no cache answers.
+local paths = {}
+for line in io.lines(os.getenv("MIX_FILE")) do
+  paths[#paths + 1] = line
+end
+local threads = 0
+local position = 0
+
+function setup(thread)
+  thread:set("offset", threads * math.floor(#paths / 4))
+  threads = threads + 1
+end
+
+function init(args)
+  position = offset or 0
+end
+
+function request()
+  position = position + 1
+  return wrk.format("GET", paths[(position % #paths) + 1])
+end
