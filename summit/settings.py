@@ -195,6 +195,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's widget templates, the select and the plain inputs written in Python (the same markup).
+FORM_RENDERER = "tracker.widgets.FastWidgetRenderer"
+
 WSGI_APPLICATION = "summit.wsgi.application"
 
 # Pages as they stood (tracker.as_of): snapshots of the audit trail, one SQLite file per
