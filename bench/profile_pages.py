@@ -181,7 +181,7 @@ def main():
             client.get(args.profile)
         profiler.disable()
         print(f"\ntop functions of {args.profile} ({args.runs} runs):")
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(20)
+        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "20")))
 
 
 if __name__ == "__main__":

@@ -256,3 +256,21 @@ def test_an_editor_translates_a_status_note_and_the_timeline_shows_it(editor_cli
     assert "<p>サミットの際に署名された。</p>" in html
     assert f'<span lang="en">{change.note}</span>' not in html
     assert change.note in client.get(f"/agreements/{agreement.slug}/").content.decode()
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_an_exports_labels_are_in_its_pages_language_on_every_row(client, summit_data, code):
+    """The labels are translated once, before the export streams; every row carries them in the
+    language of the address (the codes stay the same in every language)."""
+    import csv
+    import io
+
+    with translation.override(code):
+        expected = {value: str(label) for value, label in Agreement.Status.choices}
+    response = client.get(f"/{code}/agreements.csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert len(rows) == Agreement.objects.public().count()
+    assert {row["status_label"] for row in rows} == {expected[row["status"]] for row in rows}
+    with translation.override("en"):
+        english = {value: str(label) for value, label in Agreement.Status.choices}
+    assert all(row["status_label"] != english[row["status"]] for row in rows)

@@ -399,6 +399,12 @@ def since_columns(since, pk):
     return {"status_since": effective_on, "status_since_accuracy": accuracy}
 
 
+def labels(choices):
+    """{code: label} in the request's language, translated once per export, not once per row
+    (and before the response streams, when the request's language may no longer be active)."""
+    return {value: str(label) for value, label in choices}
+
+
 def names(model, field):
     return dict(model.objects.order_by().values_list("pk", field))
 
@@ -416,7 +422,7 @@ def commitments_export(request, fmt):
     if not filterset.is_valid():
         return bad_filter(filterset)
     url = url_maker(request, "tracker:commitment_detail")
-    origins, statuses = dict(Commitment.Origin.choices), dict(Commitment.Status.choices)
+    origins, statuses = labels(Commitment.Origin.choices), labels(Commitment.Status.choices)
 
     def rows():
         party_names, source_titles = names(Party, "name"), names(Source, "title")
@@ -467,9 +473,9 @@ def agreements_export(request, fmt):
     if not filterset.is_valid():
         return bad_filter(filterset)
     url = url_maker(request, "tracker:agreement_detail")
-    roles = dict(AgreementParty.Role.choices)
-    instruments, statuses = dict(Agreement.Instrument.choices), dict(Agreement.Status.choices)
-    target_links = dict(Agreement.TargetLink.choices)
+    roles = labels(AgreementParty.Role.choices)
+    instruments, statuses = labels(Agreement.Instrument.choices), labels(Agreement.Status.choices)
+    target_links = labels(Agreement.TargetLink.choices)
 
     def rows():
         party_names, sector_names = names(Party, "name"), names(Sector, "name")
@@ -527,9 +533,9 @@ def changes_export(request, fmt):
         return bad_filter(filterset)
     commitment_url = url_maker(request, "tracker:commitment_detail")
     agreement_url = url_maker(request, "tracker:agreement_detail")
-    labels = {
-        "commitment": dict(Commitment.Status.choices),
-        "agreement": dict(Agreement.Status.choices),
+    status_labels = {
+        "commitment": labels(Commitment.Status.choices),
+        "agreement": labels(Agreement.Status.choices),
     }
 
     def rows():
@@ -550,9 +556,9 @@ def changes_export(request, fmt):
                     "subject_slug": change[f"{kind}__slug"],
                     "subject_title": change[f"{kind}__title"],
                     "old_status": change["old_status"] or None,
-                    "old_status_label": labels[kind].get(change["old_status"]),
+                    "old_status_label": status_labels[kind].get(change["old_status"]),
                     "new_status": change["new_status"],
-                    "new_status_label": labels[kind][change["new_status"]],
+                    "new_status_label": status_labels[kind][change["new_status"]],
                     "effective_on": change["effective_on"],
                     "date_accuracy": change["date_accuracy"],
                     "note": change["note"],
@@ -571,7 +577,7 @@ def assessments_export(request, fmt):
     if not filterset.is_valid():
         return bad_filter(filterset)
     url = url_maker(request, "tracker:commitment_detail")
-    verdicts = dict(Verdict.choices)
+    verdicts = labels(Verdict.choices)
 
     def rows():
         source_titles = names(Source, "title")
