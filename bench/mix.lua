@@ -1,14 +1,16 @@
 -- wrk: each request a different address, read from the file MIX_FILE (one path per line), each
 -- thread starting at its own place, so no address repeats within a run and no cache answers.
+-- MIX_START moves the start (the warm-up run reads other addresses than the timed run).
 local paths = {}
 for line in io.lines(os.getenv("MIX_FILE")) do
   paths[#paths + 1] = line
 end
+local start = tonumber(os.getenv("MIX_START") or "0")
 local threads = 0
 local position = 0
 
 function setup(thread)
-  thread:set("offset", threads * math.floor(#paths / 4))
+  thread:set("offset", start + threads * math.floor(#paths / 8))
   threads = threads + 1
 end
 

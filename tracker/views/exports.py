@@ -286,10 +286,11 @@ def csv_lines(columns, rows):
 
 
 def json_lines(rows):
+    encode = DjangoJSONEncoder(ensure_ascii=False).encode  # one encoder, not one per row
     yield "["
     separator = "\n"
     for chunk in chunked(rows):
-        lines = [json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False) for row in chunk]
+        lines = [encode(row) for row in chunk]
         yield separator + ",\n".join(lines)
         separator = ",\n"
     yield "\n]\n"
