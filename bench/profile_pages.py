@@ -181,7 +181,8 @@ def main():
             client.get(args.profile)
         profiler.disable()
         print(f"\ntop functions of {args.profile} ({args.runs} runs):")
-        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "20")))
+        order, top = os.environ.get("SORT", "cumulative"), int(os.environ.get("TOP", "20"))
+        pstats.Stats(profiler).sort_stats(order).print_stats(top)
 
 
 if __name__ == "__main__":
