@@ -10,7 +10,7 @@ local threads = 0
 local position = 0
 
 function setup(thread)
-  thread:set("offset", start + threads * math.floor(#paths / 8))
+  thread:set("offset", start + threads * math.floor(#paths / 16))
   threads = threads + 1
 end
 
