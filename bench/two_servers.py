@@ -96,7 +96,7 @@ def main():
             with urllib.request.urlopen(base + path, timeout=30) as response:
                 return response.read().decode()
 
-        figure = re.compile(r"at least ¥[\d.]+ (?:trillion|billion)")
+        figure = re.compile(r"at least ¥[\d.]+\s(?:trillion|billion)")
         print(
             "both serve:",
             figure.search(page(first, "/target/")).group(),
@@ -114,10 +114,10 @@ def main():
         fields = [(name, value) for name, value in reader.fields if name != "description"] + [
             ("description", marker)
         ]
-        status, _answer = session.post(path, fields, form_page)
-        print(f"edit through {first}: {status}")
-        slug = re.search(r'href="/agreements/([^/"]+)/"', form_page)
-        detail = page(second, f"/agreements/{slug.group(1)}/") if slug else ""
+        status, answer = session.post(path, fields, form_page)  # answer: where a 302 leads
+        print(f"edit through {first}: {status}, to {answer[:60]}")
+        slug = dict(reader.fields)["slug"]  # the form's own field: the page links other agreements too
+        detail = page(second, f"/agreements/{slug}/")
         print(f"the next request to {second} shows it: {marker in detail}")
 
         for log in logs:
