@@ -4,6 +4,8 @@
     .venv/bin/python bench/peer.py --agreements 10000              # one size
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench make bench    # ours on PostgreSQL too
     DATABASE_URL=… .venv/bin/python bench/peer.py --only-postgres --agreements 10000 100000
+    .venv/bin/python bench/peer.py --agreements 10000 100000 --mix-only     # the cache-busting mix
+    DATABASE_URL=… .venv/bin/python bench/peer.py --agreements 100000 --only-postgres --mix-only
 
 For each size it builds a database (the real data plus N synthetic agreements, once, into
 var/bench/), serves ours as `make run` does (gunicorn, 2 workers x 4 threads, DEBUG off) and
