@@ -81,7 +81,8 @@ def _key(*parts):
 
 
 def kept(name, compute, *key):
-    """compute(), or its value kept for the same data version and `key`.
+    """compute(), or its value kept for the same data version, `key` and the records shown (the
+    public querysets include synthetic ones only where SHOW_SYNTHETIC_RECORDS says so).
 
     After a change, one computation serves everyone: in a process, other requests wait on a lock;
     across processes and servers sharing a cache, the first to claim the work computes and the
@@ -89,7 +90,7 @@ def kept(name, compute, *key):
     token = current_token()
     if token is None:
         return compute()
-    cache_key = _key("figure", name, token, *key)
+    cache_key = _key("figure", name, token, settings.SHOW_SYNTHETIC_RECORDS, *key)
     value = _cached("get", cache_key)
     if value is not None:
         return value

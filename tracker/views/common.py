@@ -1,7 +1,6 @@
 import functools
 import logging
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -86,7 +85,7 @@ def current_progress():
         target = Target.objects.first()
         return target, (compute_progress(target=target, on_date=on_date) if target else None)
 
-    return freshness.kept("progress", compute, on_date, settings.SHOW_SYNTHETIC_RECORDS)
+    return freshness.kept("progress", compute, on_date)
 
 
 def recent_changes(limit, changes=None):

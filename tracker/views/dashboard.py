@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db.models import Max
 from django.shortcuts import render
 
@@ -49,7 +48,7 @@ def home(request):
         "sector_bars": bars(progress.by_sector) if progress else [],
         "changes": recent_changes(LATEST_CHANGES),
         "last_updated": last_updated(),
-        **freshness.kept("home counts", counts, settings.SHOW_SYNTHETIC_RECORDS),
+        **freshness.kept("home counts", counts),
     }
     context["commitment_total"] = sum(count for _v, _l, count in context["commitment_statuses"])
     unassessed = {value: count for value, _label, count in context["commitment_statuses"]}

@@ -3,7 +3,6 @@ priority areas and sectors."""
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
@@ -58,7 +57,7 @@ class Scorecard:
 def country_scorecards():
     """Every country's scorecard from two grouped counts, however many records there are, kept
     with the data version (at +100,000 agreements the counts read every party role)."""
-    by_party = freshness.kept("country status counts", party_status_counts, settings.SHOW_SYNTHETIC_RECORDS)
+    by_party = freshness.kept("country status counts", party_status_counts)
     _target, progress = current_progress()
     scores = compliance.by_country()
     return [
@@ -219,7 +218,6 @@ def country_detail(request, slug):
         "country changes",
         lambda: list(recent_changes(COUNTRY_CHANGES, StatusChange.objects.public().involving(country))),
         country.pk,
-        settings.SHOW_SYNTHETIC_RECORDS,
     )
     return render(request, "tracker/country_detail.html", {"country": country, **context})
 
