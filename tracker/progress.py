@@ -303,20 +303,20 @@ def compute_progress(*, target, on_date):
     for link, exactness, status, yen in _sums(counted, "status"):
         totals.add(link, yen, exactness)
         tiers[TIER_BY_STATUS[status].key].split.add(link, yen, exactness)
-    by_country, by_sector, by_year = {}, {}, {}
-    for link, exactness, number, country_id, yen in _sums(
-        counted.annotate(countries_n=country_count, country_id=one_country), "countries_n", "country_id"
-    ):
-        key, label, subject = _one_of(number, countries.get(country_id), SEVERAL_COUNTRIES, NO_COUNTRY)
-        by_country.setdefault(key, Group(key, label, subject=subject)).split.add(link, yen, exactness)
-    for link, exactness, number, sector_id, yen in _sums(
-        counted.annotate(sectors_n=sector_count, sector_id=one_sector), "sectors_n", "sector_id"
-    ):
-        key, label, subject = _one_of(number, sectors.get(sector_id), SEVERAL_SECTORS, NO_SECTOR)
-        by_sector.setdefault(key, Group(key, label, subject=subject)).split.add(link, yen, exactness)
-    for link, exactness, year, yen in _sums(counted.annotate(year=SigningYear("signed_on")), "year"):
-        key, label = (str(year), str(year)) if year else NO_YEAR
-        by_year.setdefault(key, Group(key, label)).split.add(link, yen, exactness)
+    by_country = _breakdown(
+        _sums(
+            counted.annotate(countries_n=country_count, country_id=one_country), "countries_n", "country_id"
+        ),
+        lambda number, pk: _one_of(number, countries.get(pk), SEVERAL_COUNTRIES, NO_COUNTRY),
+    )
+    by_sector = _breakdown(
+        _sums(counted.annotate(sectors_n=sector_count, sector_id=one_sector), "sectors_n", "sector_id"),
+        lambda number, pk: _one_of(number, sectors.get(pk), SEVERAL_SECTORS, NO_SECTOR),
+    )
+    by_year = _breakdown(
+        _sums(counted.annotate(year=SigningYear("signed_on")), "year"),
+        lambda year: (str(year), str(year), None) if year else (*NO_YEAR, None),
+    )
 
     public = Agreement.objects.public()
     excluded = public.exclude(exclusion="")
@@ -377,6 +377,15 @@ def _sums(agreements, *dimensions):
     rows = agreements.values_list("target_link", "value_exactness", *dimensions)
     rows = rows.annotate(yen=Sum("counted_yen"))
     return [(*row[:-1], Decimal(row[-1])) for row in rows]
+
+
+def _breakdown(rows, group_of):
+    """{key: Group} of _sums() rows; group_of(*dimensions) names a row's (key, label, subject)."""
+    groups = {}
+    for link, exactness, *dimensions, yen in rows:
+        key, label, subject = group_of(*dimensions)
+        groups.setdefault(key, Group(key, label, subject=subject)).split.add(link, yen, exactness)
+    return groups
 
 
 def involving(counted, country_ids):
