@@ -153,11 +153,10 @@ def main():
     size = args.agreements[0]
     setup(size)
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from tracker import freshness
 
-    setup_test_environment()
+    # No setup_test_environment(): its instrumented template rendering doubles a page's time.
     client = Client()
     print(f"\n+{size:,} synthetic agreements, {os.environ['DATABASE_URL'].split(':')[0]}, page cache off")
     print(f"{'page':58} {'median':>8} {'best':>7} {'SQL':>7} {'form':>6} {'tmpl':>7}  (ms)")

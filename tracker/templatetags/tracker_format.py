@@ -8,6 +8,7 @@ from html import unescape
 from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
+from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeData, mark_safe
@@ -224,6 +225,23 @@ def qualified_value_yen(value, exactness):
     if value is None:
         return "—"
     return qualified(yen(value, exactness), exactness)
+
+
+def badge(status, label, method_url, title):
+    return format_html(
+        '<a class="badge badge-{}" href="{}#status-{}" title="{}">{}</a>',
+        status,
+        method_url,
+        status,
+        title,
+        label,
+    )
+
+
+@register.simple_tag
+def status_badge(status, label):
+    """A status as a badge, linked to what it means on the method page."""
+    return badge(status, label, reverse("tracker:method"), _("What this status means"))
 
 
 @register.simple_tag

@@ -1,0 +1,83 @@
+"""The list tables' rows, written in Python (tracker.templatetags.tracker_tables): what a row
+says, escaped, in the page's language, and what a table with no rows says."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import translation
+
+from tracker.models import Agreement, AgreementParty, Party
+from tracker.templatetags.tracker_tables import agreement_rows, commitment_rows
+
+from .factories import make_agreement, make_commitment
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = '<script>alert("x")</script>'
+
+
+def cells(html):
+    """{data-label: the cell's text without tags} of a one-row table."""
+    return {
+        label: re.sub(r"<[^>]+>", "", body).strip()
+        for label, body in re.findall(r'<td data-label="([^"]+)"[^>]*>(.*?)</td>', html, re.S)
+    }
+
+
+def listed(**fields):
+    agreement = make_agreement(**fields)
+    listing = Agreement.objects.select_related("yen_rate").prefetch_related(AgreementParty.objects.prefetch())
+    return listing.get(pk=agreement.pk)
+
+
+def test_an_agreement_row_escapes_its_title_and_says_what_is_not_known():
+    agreement = listed(title=HOSTILE, signed_on=None)
+    html = agreement_rows([agreement])
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert f'<a href="/agreements/{agreement.slug}/">' in html
+    assert cells(html) == {
+        "Countries": "not stated",
+        "Status": "Reported; stage not stated",
+        "Value": "not stated",
+        "Signed": "unknown",
+    }
+    badge = '<a class="badge badge-reported" href="/method/#status-reported" title="What this status means">'
+    assert badge in html
+
+
+def test_an_agreement_row_gives_a_lower_bound_as_one_with_its_countries_and_date():
+    uzbekistan = Party.objects.create(slug="uzbekistan", name="Uzbekistan", kind="country", iso_code="UZ")
+    agreement = listed(
+        amount="1990000000",
+        currency="JPY",
+        exactness="lower_bound",
+        countries=[uzbekistan],
+        signed_on=datetime.date(2025, 12, 20),
+    )
+    html = agreement_rows([agreement])
+    assert cells(html)["Countries"] == "Uzbekistan"
+    assert cells(html)["Value"] == "at\xa0least\xa0¥1.99bn"  # a lower bound, never rounded up to 2
+    assert '<time datetime="2025-12-20">20 December 2025</time>' in html
+
+
+def test_rows_speak_the_pages_language():
+    agreement = listed(title="Only in English")
+    with translation.override("ja"):
+        html = agreement_rows([agreement])
+    assert 'data-label="国"' in html
+    assert '<span lang="en">Only in English</span>' in html  # an untranslated title is marked
+
+
+def test_an_empty_table_says_so():
+    assert agreement_rows([], "No agreement matches these filters.") == (
+        '<tr><td colspan="5">No agreement matches these filters.</td></tr>'
+    )
+    assert commitment_rows([]) == '<tr><td colspan="4">No commitments.</td></tr>'
+
+
+def test_a_commitment_row_names_its_origin_and_status():
+    commitment = make_commitment(title=HOSTILE)
+    html = commitment_rows([commitment])
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert cells(html) == {"Origin": "Tokyo Declaration", "Priority area": "—", "Status": "Not yet assessed"}
