@@ -28,8 +28,8 @@ PAGES = [
     # count; page with yen values; its party roles with parties; filter choices: countries,
     # organizations, sectors.
     ("/agreements/", 6),
-    # filter country lookup, then the six above.
-    ("/agreements/?country=uzbekistan&sort=-value", 7),
+    # the six above: the country chosen is checked against the choices the form reads anyway.
+    ("/agreements/?country=uzbekistan&sort=-value", 6),
     # agreement with its package and yen rate with its source; party roles; their sources;
     # sectors; sources; sources of its tie to the target; commitments; timeline; timeline
     # sources; itemized parts; progress; the links' sources.

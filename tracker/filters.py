@@ -133,7 +133,14 @@ def agreement_named_by(word):
 
 class ShallowCopies(dict):
     def __deepcopy__(self, memo):
-        return {name: copy.copy(filter_) for name, filter_ in self.items()}
+        return {name: shallow_copy(filter_) for name, filter_ in self.items()}
+
+
+def shallow_copy(filter_):
+    duplicate = copy.copy(filter_)
+    if filter_.method is not None:
+        duplicate.method = filter_.method  # binds its method to the copy, whose parent is set
+    return duplicate
 
 
 class FilterSet(django_filters.FilterSet):
