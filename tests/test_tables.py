@@ -81,3 +81,12 @@ def test_a_commitment_row_names_its_origin_and_status():
     html = commitment_rows([commitment])
     assert "&lt;script&gt;" in html and "<script>" not in html
     assert cells(html) == {"Origin": "Tokyo Declaration", "Priority area": "—", "Status": "Not yet assessed"}
+
+
+def test_a_choice_label_follows_the_pages_language_and_an_unknown_code_shows_as_itself():
+    agreement = make_agreement(status="signed")
+    assert agreement.get_status_display() == "Signed"
+    with translation.override("ja"):
+        assert agreement.get_status_display() == "署名"
+    agreement.status = "no_such_status"
+    assert agreement.get_status_display() == "no_such_status"

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,13 @@ class TextRecord:
             errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+    def _get_FIELD_display(self, field):
+        # What get_status_display() and the like call. Django's own makes every choice hashable
+        # to look one up, and hashing a lazy label translates it: 0.26 ms a call, 77 calls a
+        # fifth of a country page. Our choices' values are plain strings.
+        value = getattr(self, field.attname)
+        return force_str(dict(field.flatchoices).get(value, value), strings_only=True)
 
 
 class Versioned(models.Model):
