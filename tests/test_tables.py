@@ -90,3 +90,26 @@ def test_a_choice_label_follows_the_pages_language_and_an_unknown_code_shows_as_
         assert agreement.get_status_display() == "署名"
     agreement.status = "no_such_status"
     assert agreement.get_status_display() == "no_such_status"
+
+
+def test_addresses_are_those_reverse_gives_in_each_language_and_under_a_prefix():
+    from django.urls import get_script_prefix, reverse, set_script_prefix
+
+    from tracker.addresses import page_url, slug_url
+
+    for language in ("en-gb", "ja", "ru"):
+        with translation.override(language):
+            assert slug_url("tracker:agreement_detail", "a-deal") == reverse(
+                "tracker:agreement_detail", args=["a-deal"]
+            )
+            assert page_url("tracker:method") == reverse("tracker:method")
+    assert slug_url("tracker:commitment_detail", "x").startswith("/commitments/")
+    with translation.override("ja"):
+        assert slug_url("tracker:commitment_detail", "x") == "/ja/commitments/x/"
+    prefix = get_script_prefix()
+    set_script_prefix("/as-of/2026-01-01T00:00:00Z/")
+    try:
+        assert page_url("tracker:method") == "/as-of/2026-01-01T00:00:00Z/method/"
+    finally:
+        set_script_prefix(prefix)
+    assert page_url("tracker:method") == "/method/"

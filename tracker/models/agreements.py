@@ -1,10 +1,10 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..addresses import slug_url
 from .base import (
     STATUS_HELP,
     VALUE_EXACTNESS,
@@ -353,7 +353,7 @@ class Agreement(TranslatedModel, TrackedRecord):
         return deleted
 
     def get_absolute_url(self):
-        return reverse("tracker:agreement_detail", args=[self.slug])
+        return slug_url("tracker:agreement_detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)

@@ -1,9 +1,9 @@
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..addresses import slug_url
 from .base import (
     STATUS_HELP,
     ClaimBasis,
@@ -172,7 +172,7 @@ class Commitment(TranslatedModel, TrackedRecord):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("tracker:commitment_detail", args=[self.slug])
+        return slug_url("tracker:commitment_detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)

@@ -1,9 +1,9 @@
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..addresses import slug_url
 from .base import (
     TRANSLATION_HELP,
     SlugQuerySet,
@@ -101,7 +101,7 @@ class Party(TextRecord, TranslatedModel, Versioned):
 
     def get_absolute_url(self):
         name = "tracker:country_detail" if self.is_country else "tracker:organization_detail"
-        return reverse(name, args=[self.slug])
+        return slug_url(name, self.slug)
 
     def natural_key(self):
         return (self.slug,)

@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..addresses import slug_url
 from .base import SlugQuerySet, TextRecord, TranslatedModel, choices_check, translations
 
 
@@ -87,7 +87,7 @@ class Source(TextRecord, TranslatedModel, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("tracker:source_detail", args=[self.slug])
+        return slug_url("tracker:source_detail", self.slug)
 
     @property
     def has_copy(self):

@@ -1,8 +1,8 @@
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..addresses import slug_url
 from .base import TRANSLATION_HELP, SlugQuerySet, TextRecord, TranslatedModel, Versioned, translations
 
 
@@ -33,7 +33,7 @@ class PriorityArea(TextRecord, TranslatedModel, Versioned):
         return self.localized("name")
 
     def get_absolute_url(self):
-        return reverse("tracker:area_detail", args=[self.slug])
+        return slug_url("tracker:area_detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -95,7 +95,7 @@ class Sector(TextRecord, TranslatedModel, Versioned):
         return self.localized("name")
 
     def get_absolute_url(self):
-        return reverse("tracker:sector_detail", args=[self.slug])
+        return slug_url("tracker:sector_detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)

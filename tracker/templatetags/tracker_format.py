@@ -8,7 +8,6 @@ from html import unescape
 from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
-from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeData, mark_safe
@@ -17,6 +16,7 @@ from django.utils.translation import get_language, gettext_lazy, ngettext, npget
 from django.utils.translation import gettext as _
 
 from tracker import charts, sharing
+from tracker.addresses import page_url
 from tracker.models import DateAccuracy, Exactness
 from tracker.money import qualified, round_to
 
@@ -241,7 +241,7 @@ def badge(status, label, method_url, title):
 @register.simple_tag
 def status_badge(status, label):
     """A status as a badge, linked to what it means on the method page."""
-    return badge(status, label, reverse("tracker:method"), _("What this status means"))
+    return badge(status, label, page_url("tracker:method"), _("What this status means"))
 
 
 @register.simple_tag

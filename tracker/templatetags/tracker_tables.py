@@ -1,15 +1,16 @@
 """The rows of the agreement and commitment tables, written in Python rather than in a template
 loop: through the template engine a row cost about 1.1 ms (a reverse() for its link and another
 for its status badge, the choices' labels translated again, some 40 variable lookups), most of an
-uncached list page; here the labels and addresses are worked out once per table. The markup is
-the one the templates had; the figures and dates come from the same functions as everywhere."""
+uncached list page; here the labels are worked out once per table and the addresses once per
+language (tracker.addresses). The markup is the one the templates had; the figures and dates come
+from the same functions as everywhere."""
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from tracker.addresses import page_url, slug_url
 from tracker.models import Agreement, Commitment
 
 from .tracker_format import (
@@ -25,16 +26,10 @@ from .tracker_format import (
 register = template.Library()
 
 
-def address_maker(name):
-    """slug → the detail page's address, from one reverse() per table."""
-    before, after = reverse(name, args=["SLUG-PLACEHOLDER"]).split("SLUG-PLACEHOLDER")
-    return lambda slug: f"{before}{slug}{after}"
-
-
 def status_badge_maker(choices):
     """status → its badge (tracker_format.status_badge), with the labels and the link made once."""
     labels = {value: str(label) for value, label in choices}
-    method, title = reverse("tracker:method"), _("What this status means")
+    method, title = page_url("tracker:method"), _("What this status means")
     return lambda status: badge(status, labels.get(status, status), method, title)
 
 
@@ -78,7 +73,6 @@ def rows_or_empty(rows, columns, empty_text, default):
 
 @register.simple_tag
 def agreement_rows(agreements, empty_text=""):
-    address = address_maker("tracker:agreement_detail")
     status_badge = status_badge_maker(Agreement.Status.choices)
     country_name = memo(lambda country: text(country, "name"))
     labels = {
@@ -121,7 +115,7 @@ def agreement_rows(agreements, empty_text=""):
             signed = unknown
         rows.append(
             table_row(
-                address(agreement.slug),
+                slug_url("tracker:agreement_detail", agreement.slug),
                 text(agreement, "title"),
                 format_html(
                     "{}{}",
@@ -141,7 +135,6 @@ def agreement_rows(agreements, empty_text=""):
 
 @register.simple_tag
 def commitment_rows(commitments, empty_text=""):
-    address = address_maker("tracker:commitment_detail")
     status_badge = status_badge_maker(Commitment.Status.choices)
     origins = {value: str(label) for value, label in Commitment.Origin.choices}
     area_name = memo(lambda area: text(area, "name"))
@@ -157,7 +150,7 @@ def commitment_rows(commitments, empty_text=""):
             origin = format_html("{}: {}", origin, leader_name(commitment.proposed_by))
         rows.append(
             table_row(
-                address(commitment.slug),
+                slug_url("tracker:commitment_detail", commitment.slug),
                 text(commitment, "title"),
                 format_html(
                     "{}{}",
