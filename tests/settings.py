@@ -7,3 +7,14 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-used-anywhere-els
 from summit.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast user creation in tests
+
+# `make test` runs one pytest-xdist worker per core, each a process with its own test database.
+# Given a shared Redis cache, each also takes its own Redis database: a test clears the cache
+# (FLUSHDB), which must not empty another worker's under its feet.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", …
+if WORKER and CACHE_URL:  # noqa: F405
+    from urllib.parse import urlsplit
+
+    _url = urlsplit(CACHE_URL)  # noqa: F405
+    _database = (int(_url.path.strip("/") or 0) - int(WORKER[2:])) % 16
+    CACHES["default"]["LOCATION"] = _url._replace(path=f"/{_database}").geturl()  # noqa: F405
