@@ -36,7 +36,7 @@ class TextRecord:
     def _get_FIELD_display(self, field):
         # What get_status_display() and the like call. Django's own makes every choice hashable
         # to look one up, and hashing a lazy label translates it: 0.26 ms a call, 77 calls a
-        # fifth of a country page. Our choices' values are plain strings.
+        # tenth of a country page. Our choices' values are plain strings.
         value = getattr(self, field.attname)
         return force_str(dict(field.flatchoices).get(value, value), strings_only=True)
 
