@@ -24,7 +24,12 @@ def page_url(name):
     return _reversed(name, False, get_language(), get_script_prefix(), get_urlconf())
 
 
+def slug_url_parts(name):
+    """(before, after): what reverse(name, args=[slug]) puts around a record's slug."""
+    return _reversed(name, True, get_language(), get_script_prefix(), get_urlconf())
+
+
 def slug_url(name, slug):
     """reverse(name, args=[slug]) of a record's page."""
-    before, after = _reversed(name, True, get_language(), get_script_prefix(), get_urlconf())
+    before, after = slug_url_parts(name)
     return f"{before}{quote(str(slug), safe='')}{after}"

@@ -13,13 +13,13 @@ from itertools import islice
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.http import HttpResponse, StreamingHttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .. import compliance
+from ..addresses import slug_url_parts
 from ..filters import AgreementFilter, AssessmentFilter, ChangeFilter, CommitmentFilter
 from ..models import (
     Agreement,
@@ -411,9 +411,9 @@ def names(model, field):
 
 
 def url_maker(request, name):
-    """Absolute URLs of detail pages by slug, with one reverse() for the whole export."""
-    template = request.build_absolute_uri(reverse(name, args=["SLUG-PLACEHOLDER"]))
-    before, after = template.split("SLUG-PLACEHOLDER")
+    """Absolute URLs of detail pages by slug, the address worked out once for the whole export."""
+    before, after = slug_url_parts(name)
+    before = request.build_absolute_uri(before)
     return lambda slug: f"{before}{slug}{after}"
 
 
