@@ -49,14 +49,15 @@ def memo(render):
 NUMERIC = mark_safe(' class="num"')
 
 
-def table_row(address, title, tags, cells):
-    """A record's row: its linked title as the row's header, then (label, content, numeric) cells;
-    the label names the cell where a phone shows the table as cards."""
+def table_row(record, page, tags, cells):
+    """A record's row: its title linked to its `page` as the row's header, with the `tags` that
+    apply (the others None), then (label, content, numeric) cells; the label names the cell
+    where a phone shows the table as cards."""
     return format_html(
         '<tr>\n<th scope="row"><a href="{}">{}</a>{}</th>\n{}\n</tr>',
-        address,
-        title,
-        tags,
+        slug_url(page, record.slug),
+        text(record, "title"),
+        format_html_join("", "{}", ((tag,) for tag in tags if tag is not None)),
         format_html_join(
             "\n",
             '<td data-label="{}"{}>{}</td>',
@@ -115,13 +116,9 @@ def agreement_rows(agreements, empty_text=""):
             signed = unknown
         rows.append(
             table_row(
-                slug_url("tracker:agreement_detail", agreement.slug),
-                text(agreement, "title"),
-                format_html(
-                    "{}{}",
-                    package if agreement.is_aggregate else "",
-                    synthetic if agreement.is_synthetic else "",
-                ),
+                agreement,
+                "tracker:agreement_detail",
+                [package if agreement.is_aggregate else None, synthetic if agreement.is_synthetic else None],
                 [
                     (labels["countries"], countries or not_stated, False),
                     (labels["status"], status_badge(agreement.status), False),
@@ -150,13 +147,12 @@ def commitment_rows(commitments, empty_text=""):
             origin = format_html("{}: {}", origin, leader_name(commitment.proposed_by))
         rows.append(
             table_row(
-                slug_url("tracker:commitment_detail", commitment.slug),
-                text(commitment, "title"),
-                format_html(
-                    "{}{}",
-                    same_pledge if commitment.same_pledge_as_id else "",
-                    synthetic if commitment.is_synthetic else "",
-                ),
+                commitment,
+                "tracker:commitment_detail",
+                [
+                    same_pledge if commitment.same_pledge_as_id else None,
+                    synthetic if commitment.is_synthetic else None,
+                ],
                 [
                     (labels["origin"], origin, False),
                     (
