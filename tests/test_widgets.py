@@ -84,10 +84,15 @@ def test_the_filter_forms_are_the_same_markup(summit_data, language, filterset, 
 
 def test_a_list_page_is_the_same_with_either_renderer(client, summit_data, settings):
     settings.PUBLIC_PAGE_CACHE = False
-    django, ours = render_both(
-        lambda: client.get("/ru/agreements/?country=kyrgyzstan&sector=energy").content.decode()
-    )
+
+    def page():
+        html = client.get("/ru/agreements/?country=kyrgyzstan&sector=energy").content.decode()
+        # The permanent link names the second it was rendered; the two renders may straddle one.
+        return re.sub(r"/as-of/[0-9TZ:-]+/", "/as-of/(now)/", html)
+
+    django, ours = render_both(page)
     assert ours == django
+    assert "/as-of/(now)/ru/agreements/" in ours
 
 
 def test_an_admin_form_is_the_same_with_either_renderer(client, summit_data, administrator):
