@@ -80,10 +80,10 @@ PAGES = [
     # record; countries; organizations; sources; status steps (the date of the status).
     ("/commitments.csv", 8),
     ("/commitments.json", 8),
-    # row count; names of parties, sectors and sources; the countries' names; per batch of 2,000:
+    # row count; the parties' names and kinds; names of sectors and sources; per batch of 2,000:
     # agreements with package; party roles; sectors; commitments; sources; status steps.
-    ("/agreements.csv", 11),
-    ("/agreements.json", 11),
+    ("/agreements.csv", 10),
+    ("/agreements.json", 10),
     # row count; names of sources; per batch of 2,000: steps with their subjects; their sources.
     ("/changes.csv", 4),
     # per group (commitments, agreements, parties, sources): count and first ten.

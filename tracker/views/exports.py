@@ -479,8 +479,10 @@ def agreements_export(request, fmt):
     target_links = labels(Agreement.TargetLink.choices)
 
     def rows():
-        party_names, sector_names = names(Party, "name"), names(Sector, "name")
-        country_names = set(Party.objects.countries().values_list("name", flat=True))
+        parties_with_kinds = Party.objects.order_by().values_list("pk", "name", "kind")
+        party_names = {pk: name for pk, name, _kind in parties_with_kinds}
+        country_names = {name for _pk, name, kind in parties_with_kinds if kind == Party.Kind.COUNTRY}
+        sector_names = names(Sector, "name")
         source_titles = names(Source, "title")
         for batch in batches(filterset.qs, AGREEMENT_FIELDS):
             ids = [agreement["pk"] for agreement in batch]
