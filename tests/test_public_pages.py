@@ -601,6 +601,16 @@ def test_exports_beyond_the_limit_wait_their_turn_and_pages_stay_free(client, su
     assert client.get("/commitments.json").status_code == 200
 
 
+@pytest.mark.parametrize("url", ["/agreements.json", "/commitments.json", "/changes.json"])
+def test_an_export_in_several_batches_has_every_row_once_in_order(client, summit_data, monkeypatch, url):
+    from tracker.views import exports
+
+    whole = json.loads(content(client.get(url)))
+    monkeypatch.setattr(exports, "BATCH", 3)  # the first batch read ahead, then the rest
+    assert len(whole) > 3 * 2
+    assert json.loads(content(client.get(url))) == whole
+
+
 def test_pages_and_exports_are_compressed_for_clients_that_accept_it(client, summit_data):
     import gzip
 

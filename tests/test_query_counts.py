@@ -74,18 +74,17 @@ PAGES = [
     ("/changes/", 2),
     # latest changes with subjects; latest verdicts with their commitments and countries.
     ("/changes/feed/", 2),
-    # row count (a long export waits for a slot); names of parties and sources; per batch of
-    # 2,000 (one at these sizes):
-    # commitments with area, chapter, proposer, main
-    # record; countries; organizations; sources; status steps (the date of the status).
-    ("/commitments.csv", 8),
-    ("/commitments.json", 8),
-    # row count; the parties' names and kinds; names of sectors and sources; per batch of 2,000:
-    # agreements with package; party roles; sectors; commitments; sources; status steps.
-    ("/agreements.csv", 10),
-    ("/agreements.json", 10),
-    # row count; names of sources; per batch of 2,000: steps with their subjects; their sources.
-    ("/changes.csv", 4),
+    # per batch of 2,000 (one at these sizes; a first batch that is not full says the export is
+    # short, with no count): commitments with area, chapter, proposer, main record; names of
+    # parties and sources; countries; organizations; sources; status steps (the status's date).
+    ("/commitments.csv", 7),
+    ("/commitments.json", 7),
+    # agreements with package; the parties' names and kinds; names of sectors and sources; per
+    # batch: party roles; sectors; commitments; sources; status steps.
+    ("/agreements.csv", 9),
+    ("/agreements.json", 9),
+    # steps with their subjects; names of sources; per batch: their sources.
+    ("/changes.csv", 3),
     # per group (commitments, agreements, parties, sources): count and first ten.
     ("/search/?q=Japan", 8),
     ("/data/", 0),

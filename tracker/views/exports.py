@@ -324,10 +324,12 @@ def busy():
     return response
 
 
-def export(columns, rows, fmt, name, *, row_count):
-    # Only a long export takes a slot: one batch streams in a fraction of a second.
-    needs_slot = row_count > BATCH
+def export(columns, rows, fmt, name, *, records):
+    """Stream `rows` (made from `records`, a Batches) as CSV or JSON. Only a long export takes a
+    slot: one batch streams in a fraction of a second."""
+    needs_slot = records.long
     if needs_slot and not export_slots.acquire(blocking=False):
+        records.close()
         return busy()
     stamp = timezone.localdate().isoformat()
     lines = json_lines(rows) if fmt == "json" else csv_lines(columns, rows)
@@ -337,12 +339,27 @@ def export(columns, rows, fmt, name, *, row_count):
     return response
 
 
-def batches(queryset, fields):
+class Batches:
     """The rows of `queryset` as dicts of `fields`, a batch at a time: plain rows, not models
-    (building two model objects per exported row was a quarter of a 100,000-row export)."""
-    rows = queryset.values(*fields).iterator(chunk_size=BATCH)
-    while batch := list(islice(rows, BATCH)):
-        yield batch
+    (building two model objects per exported row was a quarter of a 100,000-row export).
+
+    The first batch is read at once: an export that fills less than one batch is short and needs
+    no slot, known without a COUNT(*) (with a country filter, a correlated EXISTS over every
+    agreement) before the rows' own query."""
+
+    def __init__(self, queryset, fields):
+        self.rows = queryset.values(*fields).iterator(chunk_size=BATCH)
+        self.first = list(islice(self.rows, BATCH))
+        self.long = len(self.first) == BATCH
+
+    def __iter__(self):
+        batch = self.first
+        while batch:
+            yield batch
+            batch = list(islice(self.rows, BATCH))
+
+    def close(self):
+        self.rows.close()  # the query's cursor, when the export is refused
 
 
 def joined(items):
@@ -425,9 +442,11 @@ def commitments_export(request, fmt):
     url = url_maker(request, "tracker:commitment_detail")
     origins, statuses = labels(Commitment.Origin.choices), labels(Commitment.Status.choices)
 
+    records = Batches(filterset.qs, COMMITMENT_FIELDS)
+
     def rows():
         party_names, source_titles = names(Party, "name"), names(Source, "title")
-        for batch in batches(filterset.qs, COMMITMENT_FIELDS):
+        for batch in records:
             ids = [commitment["pk"] for commitment in batch]
             countries = links(
                 Commitment.countries.through, "commitment", "party", owners=ids, names=party_names
@@ -465,7 +484,7 @@ def commitments_export(request, fmt):
                     "url": url(commitment["slug"]),
                 }
 
-    return export(COMMITMENT_COLUMNS, rows(), fmt, "commitments", row_count=filterset.qs.count())
+    return export(COMMITMENT_COLUMNS, rows(), fmt, "commitments", records=records)
 
 
 def agreements_export(request, fmt):
@@ -478,13 +497,15 @@ def agreements_export(request, fmt):
     instruments, statuses = labels(Agreement.Instrument.choices), labels(Agreement.Status.choices)
     target_links = labels(Agreement.TargetLink.choices)
 
+    records = Batches(filterset.qs, AGREEMENT_FIELDS)
+
     def rows():
         parties_with_kinds = Party.objects.order_by().values_list("pk", "name", "kind")
         party_names = {pk: name for pk, name, _kind in parties_with_kinds}
         country_names = {name for _pk, name, kind in parties_with_kinds if kind == Party.Kind.COUNTRY}
         sector_names = names(Sector, "name")
         source_titles = names(Source, "title")
-        for batch in batches(filterset.qs, AGREEMENT_FIELDS):
+        for batch in records:
             ids = [agreement["pk"] for agreement in batch]
             parties = links(AgreementParty, "agreement", "party", "role", owners=ids, names=party_names)
             sectors = links(Agreement.sectors.through, "agreement", "sector", owners=ids, names=sector_names)
@@ -525,7 +546,7 @@ def agreements_export(request, fmt):
                     "url": url(agreement["slug"]),
                 }
 
-    return export(AGREEMENT_COLUMNS, rows(), fmt, "agreements", row_count=filterset.qs.count())
+    return export(AGREEMENT_COLUMNS, rows(), fmt, "agreements", records=records)
 
 
 def changes_export(request, fmt):
@@ -541,9 +562,11 @@ def changes_export(request, fmt):
         "agreement": labels(Agreement.Status.choices),
     }
 
+    records = Batches(filterset.qs, CHANGE_FIELDS)
+
     def rows():
         source_titles = names(Source, "title")
-        for batch in batches(filterset.qs, CHANGE_FIELDS):
+        for batch in records:
             sources = links(
                 StatusChange.sources.through,
                 "statuschange",
@@ -570,7 +593,7 @@ def changes_export(request, fmt):
                     "url": f"{url(change[f'{kind}__slug'])}#change-{change['uid']}",
                 }
 
-    return export(CHANGE_COLUMNS, rows(), fmt, "status-history", row_count=filterset.qs.count())
+    return export(CHANGE_COLUMNS, rows(), fmt, "status-history", records=records)
 
 
 def assessments_export(request, fmt):
@@ -582,9 +605,11 @@ def assessments_export(request, fmt):
     url = url_maker(request, "tracker:commitment_detail")
     verdicts = labels(Verdict.choices)
 
+    records = Batches(filterset.qs, ASSESSMENT_FIELDS)
+
     def rows():
         source_titles = names(Source, "title")
-        for batch in batches(filterset.qs, ASSESSMENT_FIELDS):
+        for batch in records:
             sources = links(
                 CountryAssessment.sources.through,
                 "countryassessment",
@@ -608,4 +633,4 @@ def assessments_export(request, fmt):
                     "url": f"{url(assessment['commitment__slug'])}#assessment-{assessment['country__slug']}",
                 }
 
-    return export(ASSESSMENT_COLUMNS, rows(), fmt, "country-assessments", row_count=filterset.qs.count())
+    return export(ASSESSMENT_COLUMNS, rows(), fmt, "country-assessments", records=records)
