@@ -1,4 +1,4 @@
-"""Two checkouts of the tracker rendering the same uncached pages in turns, in-process, on the same
+"""Two checkouts (or more) of the tracker rendering the same uncached pages in turns, in-process, on the same
 database: the difference a change makes, measured on a machine whose speed drifts between runs.
 
     git worktree add /tmp/before <commit>      # then, in it: manage.py compilemessages
@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = ROOT / "var" / "bench-profile-10000.sqlite3"
-OTHERS = ["/agreements/?page=2", "/commitments/", "/countries/kazakhstan/", "/countries/uzbekistan/", "/"]
+OTHERS = ["/agreements/?page=2", "/commitments/", "/countries/kazakhstan/", "/countries/uzbekistan/", "/", "/target/"]
 
 
 def pages():
@@ -59,13 +59,15 @@ def measure(groups):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("checkouts", nargs=2, type=Path)
+    parser.add_argument("checkouts", nargs="+", type=Path, help="two or more")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--inside", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inside:
         measure(pages())
         return
+    if len(args.checkouts) < 2:
+        parser.error("give two checkouts or more")
     if not DATABASE.exists():
         sys.exit(f"{DATABASE} is missing: run bench/profile_pages.py --agreements 10000 first")
     environment = {
@@ -79,7 +81,7 @@ def main():
     results = {checkout: [] for checkout in args.checkouts}
     for _round in range(args.rounds):
         for checkout in args.checkouts:
-            command = [sys.executable, __file__, "--inside", "yes", str(checkout), str(checkout)]
+            command = [sys.executable, __file__, "--inside", "yes", str(checkout)]
             out = subprocess.run(command, cwd=checkout, env=environment, capture_output=True, text=True)
             if out.returncode:
                 sys.exit(out.stderr)
