@@ -21,7 +21,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = ROOT / "var" / "bench-profile-10000.sqlite3"
-OTHERS = ["/agreements/?page=2", "/commitments/", "/countries/kazakhstan/", "/countries/uzbekistan/", "/", "/target/"]
+OTHERS = [
+    "/agreements/?page=2",
+    "/commitments/",
+    "/countries/kazakhstan/",
+    "/countries/uzbekistan/",
+    "/",
+    "/target/",
+]
 
 
 def pages():
