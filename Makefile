@@ -48,7 +48,7 @@ dev: messages
 # A few hundred generated hostile requests here (tests/test_hostile_input.py); CI sends 10,000.
 HOSTILE_EXAMPLES ?= 500
 test: messages
-	HOSTILE_EXAMPLES=$(HOSTILE_EXAMPLES) $(BIN)/python -m pytest -n auto
+	HOSTILE_EXAMPLES=$(HOSTILE_EXAMPLES) $(BIN)/python -m pytest -n auto --dist worksteal
 
 check: install
 	mkdir -p var
