@@ -598,7 +598,43 @@ def test_exports_beyond_the_limit_wait_their_turn_and_pages_stay_free(client, su
             response.close()
     finally:
         request_finished.connect(close_old_connections)
-    assert client.get("/commitments.json").status_code == 200
+    again = client.get("/commitments.json")
+    assert again.status_code == 200 and content(again)  # read to the end, which frees its slot
+
+
+def test_a_long_export_closed_unread_closes_its_query_at_once(client, summit_data, monkeypatch):
+    """A long export opens its query before the response starts; a client that goes away unread
+    must not leave the cursor to the garbage collector, which would close it later on whatever
+    the connection is doing then (on PostgreSQL, inside another request's transaction)."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections, connection
+
+    from tracker.views import exports
+
+    opened = []
+
+    class Recorded(exports.Batches):
+        def __init__(self, *args):
+            super().__init__(*args)
+            opened.append(self)
+
+    monkeypatch.setattr(exports, "BATCH", 10)
+    monkeypatch.setattr(exports, "Batches", Recorded)
+    response = client.get("/agreements.csv")  # long at 10 a batch: it holds a slot and a cursor
+    assert response.status_code == 200 and opened[0].long
+    assert opened[0].rows.gi_frame is not None  # the query is open, partly read
+    request_finished.disconnect(close_old_connections)  # keep the test's connection (see above)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+    assert opened[0].rows.gi_frame is None  # closed now, not when collected
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_cursors")
+            assert cursor.fetchone()[0] == 0
+    again = client.get("/agreements.csv")
+    assert again.status_code == 200 and content(again)  # its slot was free again; read, it is freed
 
 
 @pytest.mark.parametrize("url", ["/agreements.json", "/commitments.json", "/changes.json"])

@@ -297,11 +297,13 @@ def json_lines(rows):
 
 
 class SlotStream:
-    """An export's lines, holding an export slot until the server closes the response (which
-    WSGI servers always do, whether the client read to the end or went away)."""
+    """A long export's lines, holding an export slot and its query's cursor until the server
+    closes the response (which WSGI servers always do, whether the client read to the end or went
+    away). The cursor is closed then, in the request's thread, not whenever the garbage collector
+    gets to it: by then the connection may be inside another request's transaction."""
 
-    def __init__(self, lines):
-        self.lines = lines
+    def __init__(self, lines, records):
+        self.lines, self.records = lines, records
         self.released = False
 
     def __iter__(self):
@@ -313,7 +315,10 @@ class SlotStream:
     def close(self):
         if not self.released:
             self.released = True
-            export_slots.release()
+            try:
+                self.records.close()
+            finally:
+                export_slots.release()
 
 
 def busy():
@@ -334,7 +339,9 @@ def export(columns, rows, fmt, name, *, records):
     stamp = timezone.localdate().isoformat()
     lines = json_lines(rows) if fmt == "json" else csv_lines(columns, rows)
     content_type = "application/json" if fmt == "json" else "text/csv; charset=utf-8"
-    response = StreamingHttpResponse(SlotStream(lines) if needs_slot else lines, content_type=content_type)
+    response = StreamingHttpResponse(
+        SlotStream(lines, records) if needs_slot else lines, content_type=content_type
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
     return response
 
@@ -359,7 +366,7 @@ class Batches:
             batch = list(islice(self.rows, BATCH))
 
     def close(self):
-        self.rows.close()  # the query's cursor, when the export is refused
+        self.rows.close()  # the query's cursor (a short export's is closed already: it was read to the end)
 
 
 def joined(items):
