@@ -507,7 +507,7 @@ def agreements_export(request, fmt):
     records = Batches(filterset.qs, AGREEMENT_FIELDS)
 
     def rows():
-        parties_with_kinds = Party.objects.order_by().values_list("pk", "name", "kind")
+        parties_with_kinds = list(Party.objects.order_by().values_list("pk", "name", "kind"))
         party_names = {pk: name for pk, name, _kind in parties_with_kinds}
         country_names = {name for _pk, name, kind in parties_with_kinds if kind == Party.Kind.COUNTRY}
         sector_names = names(Sector, "name")
