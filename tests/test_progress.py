@@ -39,6 +39,20 @@ def test_yen_values_are_summed_exactly():
     assert result.stated.exactness == Exactness.EXACT
 
 
+def test_sums_beyond_fifteen_digits_stay_exact():
+    """Django reads a decimal sum on SQLite through a conversion to 15 significant digits; the
+    sums are read as whole yen, so a total of ¥1,000 trillion or more is exact to the yen."""
+    kazakhstan = make_country("Kazakhstan", "KZ")
+    for amount in ("999999999999999", "999999999999999", "3"):
+        stated(amount=amount, countries=[kazakhstan])
+    result = progress()
+    exact = Decimal("2000000000000001")
+    assert result.stated.yen == exact
+    assert [(group.label, group.split.stated.yen) for group in result.by_country] == [("Kazakhstan", exact)]
+    assert result.involving_country[kazakhstan.pk].stated.yen == exact
+    assert counted_sum(Agreement.objects.all()).stated.yen == exact
+
+
 def test_stated_and_reported_figures_are_kept_apart():
     stated(amount="100")
     make_agreement(amount="40", target_link=Agreement.TargetLink.REPORTED)
@@ -187,6 +201,44 @@ def test_a_country_with_two_roles_on_one_agreement_counts_once():
     AgreementParty.objects.create(agreement=agreement, party=kazakhstan, role="host_country")
     result = progress()
     assert {group.label: group.split.stated.yen for group in result.by_country} == {"Kazakhstan": 10}
+
+
+def test_country_figures_are_the_same_however_many_masks_hold_the_countries(monkeypatch):
+    """Each country is a bit of a mask; past MASK_BITS countries a second mask is grouped by too.
+    With one country per mask the figures must not change."""
+    from tracker import progress as module
+    from tracker.models import AgreementParty
+
+    kazakhstan, uzbekistan = make_country("Kazakhstan", "KZ"), make_country("Uzbekistan", "UZ")
+    tajikistan, japan = make_country("Tajikistan", "TJ"), make_country("Japan", "JP")
+    stated(amount="10", countries=[kazakhstan, uzbekistan])
+    two_roles = stated(amount="20", countries=[tajikistan])
+    AgreementParty.objects.create(agreement=two_roles, party=tajikistan, role="host_country")
+    stated(amount="40", countries=[japan])
+    make_agreement(amount="80", countries=[uzbekistan, japan], target_link=Agreement.TargetLink.REPORTED)
+
+    def figures():
+        result = progress()
+        by_country = {
+            group.key: (group.split.stated.yen, group.split.reported.yen) for group in result.by_country
+        }
+        involving = {
+            pk: (split.stated.yen, split.reported.yen) for pk, split in result.involving_country.items()
+        }
+        return by_country, involving
+
+    one_mask = figures()
+    assert one_mask == (
+        {
+            "several-countries": (10, 0),
+            "tajikistan": (20, 0),
+            "no-country": (40, 0),
+            "uzbekistan": (0, 80),
+        },
+        {kazakhstan.pk: (10, 0), uzbekistan.pk: (10, 80), tajikistan.pk: (20, 0), japan.pk: (40, 80)},
+    )
+    monkeypatch.setattr(module, "MASK_BITS", 1)
+    assert figures() == one_mask
 
 
 def test_share_of_target_and_window():

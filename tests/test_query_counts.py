@@ -122,13 +122,12 @@ def test_page_query_counts_are_fixed(client, summit_data, settings, extra_agreem
 
 def test_progress_is_recomputed_once_after_a_change(client, summit_data, settings):
     """An editor's save shows on the next request, on every page that shows the target; the
-    computation's queries run once per change, not per request: the target, the Central Asian
-    countries, the sectors, the grouped sums (totals and tiers, by country, by sector, by year:
-    four), the exclusions by
-    reason, a few examples of each reason (one reason in the shipped data), the count and the
-    first lines of what is counted, the agreements a source ties, the rates used, the dated
-    stated values (the pace), the countries, and every country's sum (one query). All are
-    aggregates: their number does not grow with the agreements."""
+    computation's queries run once per change, not per request: the target, the countries, the
+    sectors, the grouped sums (totals, tiers and how many are counted; by country, which gives
+    every country's own sum too; by sector; by year: four), the exclusions by reason, a few
+    examples of each reason (one reason in the shipped data), the first lines of what is
+    counted, the agreements a source ties, the rates used, and the dated stated values (the
+    pace). All are aggregates: their number does not grow with the agreements."""
     from tracker.models import Agreement
 
     settings.PUBLIC_PAGE_CACHE = False
@@ -142,7 +141,7 @@ def test_progress_is_recomputed_once_after_a_change(client, summit_data, setting
     warm_count, _page = target_page()
     with CaptureQueriesContext(connection) as computation:
         compute_progress(target=Target.objects.get(), on_date=timezone.localdate())
-    assert len(computation) == 16  # the target and the fifteen aggregates listed above
+    assert len(computation) == 13  # the target and the twelve queries listed above
     assert first_count == warm_count + len(computation)
     assert "at least ¥2.21\u00a0trillion" in first_page
 

@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
+    BigIntegerField,
     Case,
     Count,
-    DecimalField,
     Exists,
+    F,
     IntegerField,
+    Max,
     Min,
     OuterRef,
     Subquery,
@@ -249,6 +251,13 @@ def window_elapsed(target, on_date):
     return Decimal(min(max(elapsed_days, 0), total_days)) / Decimal(total_days)
 
 
+def sum_of_yen(expression):
+    """The sum of whole yen, read as an integer: Django reads a decimal sum on SQLite through a
+    float-like conversion to 15 significant digits, which would round totals from ¥1,000 trillion
+    up (synthetic data reaches them). PostgreSQL still returns an exact Decimal."""
+    return Sum(expression, output_field=BigIntegerField())
+
+
 def counted_agreements(agreements=None):
     """The public agreements that count toward one of the two figures."""
     agreements = Agreement.objects.public() if agreements is None else agreements
@@ -263,22 +272,53 @@ def counted_sum(agreements):
         counted_agreements(agreements)
         .order_by()
         .values_list("target_link", "value_exactness")
-        .annotate(yen=Sum("counted_yen"))
+        .annotate(yen=sum_of_yen("counted_yen"))
     )
     for link, exactness, yen in rows:
         split.add(link, Decimal(yen), exactness)
     return split
 
 
-def _members(through, own, other, ids=None):
-    """(how many, the smallest id) of an agreement's countries or sectors, as subqueries."""
-    links = through.objects.filter(**{own: OuterRef("pk")})
-    if ids is not None:
-        links = links.filter(**{f"{other}__in": ids})
-    links = links.order_by().values(own)
-    count = Subquery(links.annotate(n=Count(other, distinct=True)).values("n"), output_field=IntegerField())
-    smallest = Subquery(links.annotate(m=Min(other)).values("m"), output_field=IntegerField())
-    return Coalesce(count, Value(0)), smallest
+SEVERAL = -1  # the key of an agreement with several sectors in _sector_key()
+MASK_BITS = 62  # countries per bit mask: a sum of distinct powers of two within a signed 64-bit integer
+
+
+def _sector_key(ids=None):
+    """Which group an agreement's sectors put it in, as one subquery: the id of its only sector,
+    SEVERAL, or NULL for none. One lookup per agreement, not a count and a minimum."""
+    links = Agreement.sectors.through.objects.filter(agreement=OuterRef("pk"))
+    links = links.order_by().values("agreement").annotate(first=Min("sector"), last=Max("sector"))
+    key = Case(When(first=F("last"), then="first"), default=Value(SEVERAL), output_field=IntegerField())
+    return Subquery(links.annotate(key=key).values("key"), output_field=IntegerField())
+
+
+def country_masks(country_ids):
+    """{name: expression}: which of `country_ids` take part in each agreement, as bit masks (bit i
+    of mask k stands for country_ids[k * MASK_BITS + i]), one correlated subquery over the
+    agreement's roles per mask; a country with two roles sets its bit once (a sum of distinct
+    bits). Grouping by them sums every country's agreements in one query of a few dozen rows."""
+    masks = {}
+    for start in range(0, len(country_ids), MASK_BITS):
+        chunk = country_ids[start : start + MASK_BITS]
+        bit = Case(
+            *(When(party=pk, then=Value(1 << position)) for position, pk in enumerate(chunk)),
+            output_field=BigIntegerField(),
+        )
+        roles = AgreementParty.objects.filter(agreement=OuterRef("pk"), party__in=chunk).order_by()
+        mask = roles.values("agreement").annotate(mask=Sum(bit, distinct=True)).values("mask")
+        masks[f"countries_{start // MASK_BITS}"] = Coalesce(
+            Subquery(mask, output_field=BigIntegerField()), Value(0)
+        )
+    return masks
+
+
+def countries_in(masks, country_ids):
+    """The ids among `country_ids` whose bits are set in `masks` (values of country_masks())."""
+    return [
+        pk
+        for position, pk in enumerate(country_ids)
+        if masks[position // MASK_BITS] >> (position % MASK_BITS) & 1
+    ]
 
 
 class SigningYear(ExtractYear):
@@ -292,26 +332,33 @@ class SigningYear(ExtractYear):
 
 def compute_progress(*, target, on_date):
     counted = counted_agreements().order_by()
-    countries = {party.pk: party for party in Party.objects.central_asian()}
+    countries = {party.pk: party for party in Party.objects.countries()}
+    central_asian = [pk for pk, country in countries.items() if country.iso_code != Party.JAPAN_ISO]
     sectors = {sector.pk: sector for sector in Sector.objects.all()}
-    country_count, one_country = _members(AgreementParty, "agreement", "party", list(countries))
-    sector_count, one_sector = _members(Agreement.sectors.through, "agreement", "sector")
     # One grouped query per breakdown: each returns a few dozen rows, whatever the number of
     # agreements (grouping by every dimension at once returned one row per combination).
     totals = Split()
     tiers = {tier.key: Group(tier.key, tier.label) for tier in TIERS}
-    for link, exactness, status, yen in _sums(counted, "status"):
+    counted_total = 0
+    by_status = _sums(counted.annotate(number=Count("pk")), "status", "number")
+    for link, exactness, status, number, yen in by_status:
         totals.add(link, yen, exactness)
         tiers[TIER_BY_STATUS[status].key].split.add(link, yen, exactness)
-    by_country = _breakdown(
-        _sums(
-            counted.annotate(countries_n=country_count, country_id=one_country), "countries_n", "country_id"
-        ),
-        lambda number, pk: _one_of(number, countries.get(pk), SEVERAL_COUNTRIES, NO_COUNTRY),
-    )
+        counted_total += number
+    # Every country's agreements from one grouped query: the breakdown by Central Asian country
+    # (one, several or none) and each country's full sum, as its own page shows it.
+    by_country, involving_country = {}, {pk: Split() for pk in countries}
+    masks = country_masks(list(countries))
+    for link, exactness, *mask_values, yen in _sums(counted.annotate(**masks), *masks):
+        members = countries_in(mask_values, list(countries))
+        for pk in members:
+            involving_country[pk].add(link, yen, exactness)
+        in_central_asia = [pk for pk in members if pk in central_asian]
+        key, label, subject = _one_of(in_central_asia, countries, SEVERAL_COUNTRIES, NO_COUNTRY)
+        by_country.setdefault(key, Group(key, label, subject=subject)).split.add(link, yen, exactness)
     by_sector = _breakdown(
-        _sums(counted.annotate(sectors_n=sector_count, sector_id=one_sector), "sectors_n", "sector_id"),
-        lambda number, pk: _one_of(number, sectors.get(pk), SEVERAL_SECTORS, NO_SECTOR),
+        _sums(counted.annotate(sector_key=_sector_key()), "sector_key"),
+        lambda key: _one_of(() if key is None else [key], sectors, SEVERAL_SECTORS, NO_SECTOR),
     )
     by_year = _breakdown(
         _sums(counted.annotate(year=SigningYear("signed_on")), "year"),
@@ -343,7 +390,7 @@ def compute_progress(*, target, on_date):
         .exclude(signed_on_accuracy=DateAccuracy.UNKNOWN)
         .order_by()
         .values_list("signed_on")
-        .annotate(yen=Sum("counted_yen"))
+        .annotate(yen=sum_of_yen("counted_yen"))
     )
 
     def largest_first(breakdown):
@@ -357,25 +404,26 @@ def compute_progress(*, target, on_date):
         by_country=largest_first(by_country),
         by_sector=largest_first(by_sector),
         by_year=sorted(by_year.values(), key=lambda group: group.key),
-        counted_total=counted.count(),
+        counted_total=counted_total,
         excluded_total=sum(exclusion_counts.values()),
         counted_shown=[CountedLine(agreement) for agreement in shown],
         exclusion_groups=exclusion_groups,
         tied_by_a_source=public.filter(target_link=STATED).count(),
+        # One indexed lookup per rate we hold, not a scan of the counted agreements for their rates.
         rates_used=list(
-            ExchangeRate.objects.filter(pk__in=counted.exclude(yen_rate=None).values("yen_rate")).order_by(
+            ExchangeRate.objects.filter(Exists(counted.filter(yen_rate=OuterRef("pk")))).order_by(
                 "currency", "effective_on"
             )
         ),
         dated_stated={day: Decimal(yen) for day, yen in dated},
-        involving_country=involving(counted, Party.objects.countries().values_list("pk", flat=True)),
+        involving_country=involving_country,
     )
 
 
 def _sums(agreements, *dimensions):
     """(link, exactness, *dimensions, yen) rows: the counted yen summed by those columns."""
     rows = agreements.values_list("target_link", "value_exactness", *dimensions)
-    rows = rows.annotate(yen=Sum("counted_yen"))
+    rows = rows.annotate(yen=sum_of_yen("counted_yen"))
     return [(*row[:-1], Decimal(row[-1])) for row in rows]
 
 
@@ -388,34 +436,11 @@ def _breakdown(rows, group_of):
     return groups
 
 
-def involving(counted, country_ids):
-    """{country id: Split} of the agreements each country takes part in, in full on each (a
-    country with two roles on one agreement counts it once): one grouped query for all."""
-    country_ids = list(country_ids)
-    sums = {
-        f"country_{pk}": Sum(
-            Case(
-                When(
-                    Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), party=pk)),
-                    then="counted_yen",
-                ),
-                default=Value(0),
-                output_field=DecimalField(max_digits=24, decimal_places=0),
-            )
-        )
-        for pk in country_ids
-    }
-    splits = {pk: Split() for pk in country_ids}
-    for row in counted.order_by().values("target_link", "value_exactness").annotate(**sums):
-        for pk in country_ids:
-            yen = row[f"country_{pk}"] or 0
-            if yen:
-                splits[pk].add(row["target_link"], Decimal(yen), row["value_exactness"])
-    return splits
-
-
-def _one_of(number, subject, several, none):
-    """The group of an agreement with `number` countries (or sectors): the one, several, or none."""
-    if number == 1 and subject is not None:
-        return subject.slug, subject.name, subject
-    return (*(several if number else none), None)
+def _one_of(keys, subjects, several, none):
+    """The group of an agreement by its countries' (or sectors') ids: its one, several, or none."""
+    if not keys:
+        return (*none, None)
+    if len(keys) > 1 or keys[0] == SEVERAL or keys[0] not in subjects:
+        return (*several, None)
+    subject = subjects[keys[0]]
+    return subject.slug, subject.name, subject

@@ -305,6 +305,8 @@ class Agreement(TranslatedModel, TrackedRecord):
             models.Index(fields=["yen_value"], name="agreement_yen_value_idx"),
             # "Last updated" on the home and country pages: the newest write, found without a scan.
             models.Index(fields=["updated_at"], name="agreement_updated_at_idx"),
+            # The target page's examples of each reason an agreement is not counted, by title.
+            models.Index(fields=["exclusion", "title"], name="agreement_exclusion_title_idx"),
         ]
 
     def __str__(self):
