@@ -75,18 +75,22 @@ def country_scorecards():
 
 
 def party_status_counts():
-    """{(party id, "commitments" or "agreements"): {status: count}}."""
+    """{(country id, "commitments" or "agreements"): {status: count}}: the countries' roles only,
+    not the organizations' (half of all roles at +100,000 agreements)."""
     commitment_counts = (
         Commitment.countries.through.objects.filter(commitment__in=Commitment.objects.public())
         .order_by()
         .values_list("party", "commitment__status")
         .annotate(n=Count("pk"))
     )
+    # From the agreements, so `public()` filters their own rows in the join rather than through
+    # an IN list of every public agreement (at +100,000, 0.2 s instead of 0.35 s on SQLite).
     agreement_counts = (
-        AgreementParty.objects.public()
+        Agreement.objects.public()
+        .filter(party_roles__party__kind=Party.Kind.COUNTRY)
         .order_by()
-        .values_list("party", "agreement__status")
-        .annotate(n=Count("agreement", distinct=True))  # one agreement, several roles: once
+        .values_list("party_roles__party", "status")
+        .annotate(n=Count("pk", distinct=True))  # one agreement, several roles: once
     )
     by_party = {}
     for counts, kind in ((commitment_counts, "commitments"), (agreement_counts, "agreements")):
