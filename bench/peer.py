@@ -5,6 +5,7 @@
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench make bench    # ours on PostgreSQL too
     DATABASE_URL=… .venv/bin/python bench/peer.py --only-postgres --agreements 10000 100000
     .venv/bin/python bench/peer.py --agreements 10000 100000 --mix-only     # the cache-busting mix
+    .venv/bin/python bench/peer.py --agreements 10000 100000 --after-change # first requests, full CSV
     DATABASE_URL=… .venv/bin/python bench/peer.py --agreements 100000 --only-postgres --mix-only
 
 For each size it builds a database (the real data plus N synthetic agreements, once, into
@@ -356,9 +357,40 @@ def report_mix(mix):
             print(f"  c{connections}: " + "; ".join(parts))
 
 
-def measure_size(agreements, database_url, peer_database, results, mix_only=False):
+TARGET_PAGES = ["/", "/target/", "/countries/", "/countries/uzbekistan/", "/embed/target.svg"]
+CHANGES = 3
+
+
+def measure_after_change(env):
+    """The first request after a change of each page that shows the target, CHANGES changes
+    each, and the full CSV three times: ours alone, through gunicorn."""
+    ours = serve_ours(env)
+    try:
+        first = {
+            path: [
+                first_request_after_change(env, f"http://127.0.0.1:{OURS_PORT}{path}") for _ in range(CHANGES)
+            ]
+            for path in TARGET_PAGES
+        }
+        exports = [export_with_memory(ours, f"http://127.0.0.1:{OURS_PORT}/agreements.csv") for _ in range(3)]
+    finally:
+        stop(ours)
+    for path, times in first.items():
+        print(f"first request after a change, {path:24} " + ", ".join(f"{ms:,.0f}" for ms in times) + " ms")
+    for seconds, mib, growth in exports:
+        print(f"/agreements.csv, full: {seconds:.1f} s, {mib:.1f} MiB, largest worker +{growth:.0f} MiB")
+    return {"first_request_ms": first, "csv": exports}
+
+
+def measure_size(agreements, database_url, peer_database, results, mix_only=False, after_change=False):
     env = environment(database_url)
     vendor = "postgresql" if database_url.startswith("postgres") else "sqlite"
+    if after_change:
+        print(f"\n== +{agreements:,} synthetic agreements, ours on {vendor}")
+        results.append(
+            {"agreements": agreements, "database": vendor, "after_change": measure_after_change(env)}
+        )
+        return
     if mix_only:
         results.append({"agreements": agreements, "database": vendor, "mix": measure_mix(env, peer_database)})
         print(f"\n== +{agreements:,} synthetic agreements, ours on {vendor}")
@@ -502,6 +534,11 @@ def main():
     parser.add_argument(
         "--mix-only", action="store_true", help="only the cache-busting mix against tuned Datasette (SQLite)"
     )
+    parser.add_argument(
+        "--after-change",
+        action="store_true",
+        help="only the first request after a change of each page showing the target, and the full CSV",
+    )
     args = parser.parse_args()
     for tool, hint in (("wrk", "apt-get install wrk"), (str(DATASETTE), "make bench installs it")):
         if subprocess.run(["which", tool], capture_output=True).returncode:
@@ -524,7 +561,14 @@ def main():
                 started = time.perf_counter()
                 build(environment(f"sqlite:///{database}"), agreements)
                 print(f"built {database.name} in {time.perf_counter() - started:.0f} s")
-            measure_size(agreements, f"sqlite:///{database}", database, results, mix_only=args.mix_only)
+            measure_size(
+                agreements,
+                f"sqlite:///{database}",
+                database,
+                results,
+                mix_only=args.mix_only,
+                after_change=args.after_change,
+            )
         if postgres_url:
             env = environment(postgres_url)
             if synthetic_count(env) != agreements:  # built by an earlier run: reused
@@ -533,6 +577,9 @@ def main():
             # The mix's twins and the peer read the SQLite file of the same size (built above
             # or by an earlier run): ours on PostgreSQL against Datasette on SQLite.
             peer_database = database if args.mix_only and database.exists() else None
+            if args.after_change:
+                measure_size(agreements, postgres_url, None, results, after_change=True)
+                continue
             if args.mix_only and peer_database is None:
                 raise SystemExit(
                     f"--mix-only on PostgreSQL needs {database} (run it once without --only-postgres)"
@@ -543,6 +590,8 @@ def main():
     )
     output = {"date": time.strftime("%Y-%m-%d"), "machine": machine, "results": results}
     name = "peer-results-postgresql.json" if args.only_postgres else "peer-results.json"
+    if args.after_change:
+        name = name.replace("peer-results", "after-change")
     (OUT / name).write_text(json.dumps(output, indent=2))
     print(f"\n{machine}; results in {OUT / name}")
 
