@@ -692,3 +692,44 @@ def test_a_filter_error_is_the_description_its_input_points_to(client, summit_da
     ]
     for element_id in " ".join(described).split():
         assert html.count(f'id="{element_id}"') == 1, element_id
+
+
+def test_a_country_page_and_its_feed_show_its_latest_changes(client, summit_data, settings):
+    """The newest steps of the records a country takes part in, whichever way the database is
+    asked for them (on SQLite the country page walks the newest steps first)."""
+    from tracker.models import AgreementParty, Commitment
+    from tracker.synthetic import create_synthetic
+    from tracker.views.reference import FEED_ITEMS
+
+    settings.SHOW_SYNTHETIC_RECORDS = True
+    settings.PUBLIC_PAGE_CACHE = False
+    create_synthetic(agreements=300, commitments=100, seed=3)
+    # The newest step of all is a commitment's, so a country's list must reach commitments too.
+    newest_day = StatusChange.objects.latest_first().first().effective_on
+    pledge = make_commitment(is_published=True)
+    pledge.countries.add(Party.objects.get(slug="kazakhstan"))
+    StatusChange.objects.create(
+        commitment=pledge,
+        effective_on=newest_day,
+        old_status="",
+        new_status=Commitment.Status.IN_PROGRESS,
+        note="The newest step.",
+    )
+    newest_first = list(StatusChange.objects.public().latest_first())
+    for country in Party.objects.countries():
+        agreements = set(AgreementParty.objects.filter(party=country).values_list("agreement", flat=True))
+        commitments = set(
+            Commitment.countries.through.objects.filter(party=country).values_list("commitment", flat=True)
+        )
+        expected = [
+            change
+            for change in newest_first
+            if change.agreement_id in agreements or change.commitment_id in commitments
+        ]
+        assert len(expected) > FEED_ITEMS, country.slug
+        assert (expected[0].commitment == pledge) == (country.slug == "kazakhstan")
+        assert client.get(f"/countries/{country.slug}/").context["changes"] == expected[:5]
+        # The country's feed reads the same query, longer.
+        latest = StatusChange.objects.public().latest_involving(country)[:FEED_ITEMS]
+        assert list(latest) == expected[:FEED_ITEMS]
+        assert client.get(f"/countries/{country.slug}/feed/").status_code == 200

@@ -283,7 +283,7 @@ SEVERAL = -1  # the key of an agreement with several sectors in _sector_key()
 MASK_BITS = 62  # countries per bit mask: a sum of distinct powers of two within a signed 64-bit integer
 
 
-def _sector_key(ids=None):
+def _sector_key():
     """Which group an agreement's sectors put it in, as one subquery: the id of its only sector,
     SEVERAL, or NULL for none. One lookup per agreement, not a count and a minimum."""
     links = Agreement.sectors.through.objects.filter(agreement=OuterRef("pk"))

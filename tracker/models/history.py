@@ -1,12 +1,12 @@
 import uuid
 
 from django.conf import settings
-from django.db import models
-from django.db.models import F, Q
+from django.db import connections, models
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .agreements import Agreement
+from .agreements import Agreement, AgreementParty
 from .base import (
     TRANSLATION_HELP,
     DateAccuracy,
@@ -40,6 +40,18 @@ class StatusChangeQuerySet(models.QuerySet):
             Q(agreement__in=Agreement.objects.with_party(country))
             | Q(commitment__in=Commitment.objects.filter(countries=country))
         )
+
+    def latest_involving(self, country):
+        """involving(country), newest first, for reading the first few. On SQLite as an EXISTS per
+        step: the newest steps are walked in index order until enough match (0.2 ms at +100,000
+        agreements, where collecting and sorting all of a country's steps took 40 ms at +10,000
+        and 124 ms at +100,000). PostgreSQL cannot walk that index in this order (NULLS LAST) and
+        plans the IN lists better (0.15 s against 0.6 s): it keeps them."""
+        if connections[self.db].vendor != "sqlite":
+            return self.involving(country).latest_first()
+        roles = AgreementParty.objects.filter(agreement=OuterRef("agreement"), party=country)
+        naming = Commitment.countries.through.objects.filter(commitment=OuterRef("commitment"), party=country)
+        return self.filter(Exists(roles) | Exists(naming)).latest_first()
 
     def public(self):
         """Steps of the records readers see (synthetic ones only where the settings show them)."""

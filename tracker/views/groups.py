@@ -220,7 +220,9 @@ def country_detail(request, slug):
     # links of every agreement it takes part in.
     context["changes"] = freshness.kept(
         "country changes",
-        lambda: list(recent_changes(COUNTRY_CHANGES, StatusChange.objects.public().involving(country))),
+        lambda: list(
+            recent_changes(COUNTRY_CHANGES, StatusChange.objects.public().latest_involving(country))
+        ),
         country.pk,
     )
     return render(request, "tracker/country_detail.html", {"country": country, **context})

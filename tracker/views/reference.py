@@ -253,7 +253,7 @@ class CountryChangeFeed(StatusChangeFeed):
 
     def items(self, country):
         return with_verdicts(
-            recent_changes(FEED_ITEMS, StatusChange.objects.public().involving(country)),
+            recent_changes(FEED_ITEMS, StatusChange.objects.public().latest_involving(country)),
             CountryAssessment.objects.public().filter(country=country),
         )
 
