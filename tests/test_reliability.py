@@ -204,3 +204,25 @@ def test_sign_in_behind_a_tls_proxy(db, editor, settings, behind_proxy, expected
         {"username": "editor", "password": EDITOR_PASSWORD, "csrfmiddlewaretoken": token},
     )
     assert response.status_code == expected
+
+
+def test_stored_figures_are_recounted_after_migrate_only_with_the_whole_schema(db, monkeypatch):
+    """Rolled back to an earlier migration (`migrate tracker 0020`), the database lacks columns the
+    counting reads: the recount after it waits for the schema to be whole again (it raised
+    "no such column" and failed the rollback)."""
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from tracker import apps as tracker_apps
+
+    recounts = []
+    monkeypatch.setattr("tracker.counting.recount", lambda using: recounts.append(using))
+    tracker = apps.get_app_config("tracker")
+    tracker_apps.recount_after_migrate(sender=tracker, using="default")
+    assert recounts == ["default"]
+    [(_app, newest)] = MigrationLoader(connection).graph.leaf_nodes("tracker")
+    MigrationRecorder.Migration.objects.filter(app="tracker", name=newest).delete()  # rolled back
+    tracker_apps.recount_after_migrate(sender=tracker, using="default")
+    assert recounts == ["default"]

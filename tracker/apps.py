@@ -5,9 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 def recount_after_migrate(sender, using="default", **kwargs):
+    """Only with every tracker migration applied: the counting reads the current models, whose
+    columns a database migrated back to an earlier state (`migrate tracker 0020`) lacks."""
+    from django.db import connections
+    from django.db.migrations.loader import MigrationLoader
+
     from .counting import recount
 
-    recount(using=using)
+    loader = MigrationLoader(connections[using], ignore_no_migrations=True)
+    if set(loader.graph.leaf_nodes(sender.label)) <= set(loader.applied_migrations):
+        recount(using=using)
 
 
 class TrackerConfig(AppConfig):
