@@ -241,6 +241,20 @@ def test_country_figures_are_the_same_however_many_masks_hold_the_countries(monk
     assert figures() == one_mask
 
 
+def test_a_country_figure_is_at_least_when_one_of_its_lower_bounds_is_zero_yen():
+    """A counted lower bound that rounds to ¥0 (an amount of 0.3 yen, "at least") still makes the
+    total of every country in it a lower bound, as it makes the breakdown's: the true value may be
+    more. (The per-country sums once skipped a zero and called the total exact.)"""
+    kazakhstan = make_country("Kazakhstan", "KZ")
+    stated(amount="100", countries=[kazakhstan])
+    stated(amount="0.3", exactness=Exactness.LOWER_BOUND, countries=[kazakhstan])
+    result = progress()
+    [group] = result.by_country
+    own = result.involving_country[kazakhstan.pk]
+    assert (group.split.stated.yen, group.split.stated.exactness) == (100, Exactness.LOWER_BOUND)
+    assert (own.stated.yen, own.stated.exactness) == (100, Exactness.LOWER_BOUND)
+
+
 def test_share_of_target_and_window():
     target = make_target(amount=Decimal("1000"), starts_on=datetime.date(2020, 1, 1), duration_years=2)
     stated(amount="250", signed_on=datetime.date(2020, 6, 1))

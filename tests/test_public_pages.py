@@ -715,7 +715,13 @@ def test_a_country_page_and_its_feed_show_its_latest_changes(client, summit_data
         new_status=Commitment.Status.IN_PROGRESS,
         note="The newest step.",
     )
+    # An unpublished agreement's step is newer still and must not show.
+    hidden = make_agreement(is_published=False, countries=[Party.objects.get(slug="kazakhstan")])
+    StatusChange.objects.create(
+        agreement=hidden, effective_on=newest_day, old_status="", new_status="signed", note="Not public."
+    )
     newest_first = list(StatusChange.objects.public().latest_first())
+    assert all(change.agreement != hidden for change in newest_first)
     for country in Party.objects.countries():
         agreements = set(AgreementParty.objects.filter(party=country).values_list("agreement", flat=True))
         commitments = set(
