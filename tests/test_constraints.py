@@ -94,3 +94,26 @@ def test_exchange_rate_must_be_positive():
     with pytest.raises(IntegrityError) as caught, transaction.atomic():
         make_rate("USD", "0", "2026-01-01", source=make_source())
     assert "exchange_rate_positive" in str(caught.value)
+
+
+def test_postgresql_has_indexes_in_the_newest_first_orders(db):
+    """PostgreSQL's DESC puts NULLs first, so only these indexes serve the lists' newest-first
+    orders; SQLite's existing indexes do, and it gets none (migration 0025)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        names = set(connection.introspection.get_constraints(cursor, Agreement._meta.db_table))
+        names |= set(connection.introspection.get_constraints(cursor, StatusChange._meta.db_table))
+        if connection.vendor != "postgresql":
+            assert not names & {"agreement_newest_pg_idx", "status_change_newest_pg_idx"}
+            return
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN (%s, %s)",
+            ["agreement_newest_pg_idx", "status_change_newest_pg_idx"],
+        )
+        definitions = dict(cursor.fetchall())
+    assert "(signed_on DESC NULLS LAST, title, id)" in definitions["agreement_newest_pg_idx"]
+    assert (
+        "(effective_on DESC NULLS LAST, recorded_at DESC, id DESC)"
+        in definitions["status_change_newest_pg_idx"]
+    )
