@@ -333,7 +333,8 @@ class SigningYear(ExtractYear):
 def compute_progress(*, target, on_date):
     counted = counted_agreements().order_by()
     countries = {party.pk: party for party in Party.objects.countries()}
-    central_asian = [pk for pk, country in countries.items() if country.iso_code != Party.JAPAN_ISO]
+    country_ids = list(countries)
+    central_asian = {pk for pk, country in countries.items() if country.iso_code != Party.JAPAN_ISO}
     sectors = {sector.pk: sector for sector in Sector.objects.all()}
     # One grouped query per breakdown: each returns a few dozen rows, whatever the number of
     # agreements (grouping by every dimension at once returned one row per combination).
@@ -347,10 +348,10 @@ def compute_progress(*, target, on_date):
         counted_total += number
     # Every country's agreements from one grouped query: the breakdown by Central Asian country
     # (one, several or none) and each country's full sum, as its own page shows it.
-    by_country, involving_country = {}, {pk: Split() for pk in countries}
-    masks = country_masks(list(countries))
+    by_country, involving_country = {}, {pk: Split() for pk in country_ids}
+    masks = country_masks(country_ids)
     for link, exactness, *mask_values, yen in _sums(counted.annotate(**masks), *masks):
-        members = countries_in(mask_values, list(countries))
+        members = countries_in(mask_values, country_ids)
         for pk in members:
             involving_country[pk].add(link, yen, exactness)
         in_central_asia = [pk for pk in members if pk in central_asian]
