@@ -647,6 +647,23 @@ def test_an_export_in_several_batches_has_every_row_once_in_order(client, summit
     assert json.loads(content(client.get(url))) == whole
 
 
+@pytest.mark.parametrize("query", ["", "?country=kazakhstan", "?status=signed"])
+def test_an_export_without_a_sort_is_in_the_lists_newest_first_order(client, summit_data, query):
+    """The exports spell the default order their own way (so that no index serves it); the rows
+    must still come as the list has them: undated last, ties by title, on either database."""
+    from tracker.models import Agreement
+
+    listed = Agreement.objects.public()  # Meta.ordering: the list's newest first
+    if query:
+        field, value = query[1:].split("=")
+        lookup = "party_roles__party__slug" if field == "country" else field
+        listed = listed.filter(**{lookup: value})
+    expected = list(dict.fromkeys(listed.values_list("slug", flat=True)))
+    assert Agreement.objects.public().filter(signed_on__isnull=True).exists()  # the case that differs
+    exported = [row["slug"] for row in json.loads(content(client.get(f"/agreements.json{query}")))]
+    assert exported == expected and len(expected) > 1
+
+
 def test_pages_and_exports_are_compressed_for_clients_that_accept_it(client, summit_data):
     import gzip
 

@@ -12,6 +12,7 @@ from itertools import islice
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
+from django.db.models import Case, F, IntegerField, Value, When
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -494,6 +495,18 @@ def commitments_export(request, fmt):
     return export(COMMITMENT_COLUMNS, rows(), fmt, "commitments", records=records)
 
 
+# The list's newest-first order (Agreement.Meta.ordering), written so that no index serves it. An
+# export has no LIMIT: walking PostgreSQL's newest-first index (migration 0025) to find a filter's
+# few rows read the whole index (44 -> 119 ms at +100,000), and on SQLite the full export's walk of
+# the signing-date index took 662 ms against 393 for a scan and a sort. Same rows, same order.
+AGREEMENTS_NEWEST_FIRST_BY_SORTING = (
+    Case(When(signed_on__isnull=True, then=Value(1)), default=Value(0), output_field=IntegerField()),
+    F("signed_on").desc(),
+    "title",
+    "pk",
+)
+
+
 def agreements_export(request, fmt):
     queryset = Agreement.objects.public()
     filterset = AgreementFilter(request.GET, queryset=queryset, request=request)
@@ -504,7 +517,10 @@ def agreements_export(request, fmt):
     instruments, statuses = labels(Agreement.Instrument.choices), labels(Agreement.Status.choices)
     target_links = labels(Agreement.TargetLink.choices)
 
-    records = Batches(filterset.qs, AGREEMENT_FIELDS)
+    agreements = filterset.qs
+    if not agreements.query.order_by:  # no `sort` asked: the list's default order
+        agreements = agreements.order_by(*AGREEMENTS_NEWEST_FIRST_BY_SORTING)
+    records = Batches(agreements, AGREEMENT_FIELDS)
 
     def rows():
         parties_with_kinds = list(Party.objects.order_by().values_list("pk", "name", "kind"))
