@@ -390,11 +390,7 @@ def links(through, owner, target, *extra, owners, names=None):
         owned = f"{owned_by} = ANY('{{{id_list}}}'::bigint[])"
     else:
         owned = f"{owned_by} IN ({id_list})"
-    rows = (
-        through.objects.extra(where=[owned])
-        .order_by()
-        .values_list(owner, target, *extra)
-    )
+    rows = through.objects.extra(where=[owned]).order_by().values_list(owner, target, *extra)
     found = {}
     for owner_id, target_id, *more in raw_rows(rows):
         name = names[target_id] if names is not None else target_id
