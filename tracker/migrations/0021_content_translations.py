@@ -51,7 +51,7 @@ def date_existing_translations(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0001_squashed_0020_neutral_target_tie"),
+        ("tracker", "0020_neutral_target_tie"),
     ]
 
     operations = [
