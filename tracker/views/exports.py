@@ -374,23 +374,30 @@ def joined(items):
     return "; ".join(items)
 
 
-def links(through, owner, target, *extra, owners, names=None):
-    """{owner id: [name of target, …]} (tuples with `extra` columns), sorted, for the `owners`
-    ids, in one query per batch: a prefetch per relation would build a queryset per row.
-    `names` ({id: name}, loaded once per export) turns target ids into text for the small
-    tables; without it `target` is a joined text column. The ids are our own integers, written
-    into the SQL, since binding 2,000 of them one by one through the ORM cost more than the
-    query."""
-    column = through._meta.get_field(owner).column
-    owned_by = f"{connection.ops.quote_name(through._meta.db_table)}.{connection.ops.quote_name(column)}"
+def owned_by(model, owner, owners):
+    """SQL for "the `owner` column of `model` is one of the `owners` ids". The ids are our own
+    integers, written into the SQL, since binding 2,000 of them one by one through the ORM cost
+    more than the query."""
+    column = model._meta.get_field(owner).column
+    owner_column = f"{connection.ops.quote_name(model._meta.db_table)}.{connection.ops.quote_name(column)}"
     id_list = ",".join(str(int(pk)) for pk in owners) or "NULL"
     if connection.vendor == "postgresql":
         # One array constant: PostgreSQL parses and plans an IN list's 2,000 constants one by one,
         # about 2.5 ms a query more (+100,000: five such queries a batch, 51 batches).
-        owned = f"{owned_by} = ANY('{{{id_list}}}'::bigint[])"
-    else:
-        owned = f"{owned_by} IN ({id_list})"
-    rows = through.objects.extra(where=[owned]).order_by().values_list(owner, target, *extra)
+        return f"{owner_column} = ANY('{{{id_list}}}'::bigint[])"
+    return f"{owner_column} IN ({id_list})"
+
+
+def links(through, owner, target, *extra, owners, names=None):
+    """{owner id: [name of target, …]} (tuples with `extra` columns), sorted, for the `owners`
+    ids, in one query per batch: a prefetch per relation would build a queryset per row.
+    `names` ({id: name}, loaded once per export) turns target ids into text for the small
+    tables; without it `target` is a joined text column."""
+    rows = (
+        through.objects.extra(where=[owned_by(through, owner, owners)])
+        .order_by()
+        .values_list(owner, target, *extra)
+    )
     found = {}
     for owner_id, target_id, *more in raw_rows(rows):
         name = names[target_id] if names is not None else target_id
@@ -402,23 +409,19 @@ def links(through, owner, target, *extra, owners, names=None):
 
 def status_since(subject, batch):
     """{record id: (date, accuracy)} of the step that set each record's current status (the latest
-    recorded step to it), for a batch of plain rows."""
-    steps = links(
-        StatusChange,
-        subject,
-        "recorded_at",
-        "pk",
-        "new_status",
-        "effective_on",
-        "date_accuracy",
-        owners=[row["pk"] for row in batch],
+    recorded step to it), for a batch of plain rows. The steps come oldest first, so the last one
+    to the current status wins; the database orders them (reading and sorting their timestamps
+    in Python was a tenth of a 100,000-row export on PostgreSQL)."""
+    current = {row["pk"]: row["status"] for row in batch}
+    steps = (
+        StatusChange.objects.extra(where=[owned_by(StatusChange, subject, current)])
+        .order_by("recorded_at", "pk")
+        .values_list(subject, "new_status", "effective_on", "date_accuracy")
     )
     since = {}
-    for row in batch:
-        for _at, _pk, status, effective_on, accuracy in reversed(steps.get(row["pk"], ())):
-            if status == row["status"]:
-                since[row["pk"]] = (effective_on, accuracy)
-                break
+    for pk, status, effective_on, accuracy in raw_rows(steps):
+        if status == current[pk]:
+            since[pk] = (effective_on, accuracy)
     return since
 
 
