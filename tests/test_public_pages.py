@@ -661,7 +661,32 @@ def test_an_export_without_a_sort_is_in_the_lists_newest_first_order(client, sum
     expected = list(dict.fromkeys(listed.values_list("slug", flat=True)))
     assert Agreement.objects.public().filter(signed_on__isnull=True).exists()  # the case that differs
     exported = [row["slug"] for row in json.loads(content(client.get(f"/agreements.json{query}")))]
+    assert len(set(exported)) == len(exported)
     assert exported == expected and len(expected) > 1
+
+
+def test_the_exports_order_spells_the_models_order():
+    """AGREEMENTS_NEWEST_FIRST_BY_SORTING repeats Agreement.Meta.ordering in another form: a change
+    to one must reach the other (the test above checks them on the shipped data only)."""
+    from django.db.models import F
+
+    from tracker.models import Agreement
+    from tracker.views.exports import AGREEMENTS_NEWEST_FIRST_BY_SORTING
+
+    first, *rest = Agreement._meta.ordering
+    assert first == F("signed_on").desc(nulls_last=True)
+    assert list(AGREEMENTS_NEWEST_FIRST_BY_SORTING[2:]) == rest
+    assert AGREEMENTS_NEWEST_FIRST_BY_SORTING[1] == F("signed_on").desc()
+
+
+@pytest.mark.parametrize("model_name", ["Agreement", "Commitment", "Source", "StatusChange"])
+def test_paged_and_exported_records_have_a_total_order(model_name):
+    """The default order of every list that pages or exports ends with the primary key: two
+    records alike in every sorted field (the same title twice) come in the same order on SQLite
+    and PostgreSQL, and a page boundary between them neither repeats nor skips one."""
+    from tracker import models
+
+    assert getattr(models, model_name)._meta.ordering[-1] == "pk"
 
 
 def test_pages_and_exports_are_compressed_for_clients_that_accept_it(client, summit_data):

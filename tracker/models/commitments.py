@@ -143,7 +143,7 @@ class Commitment(TranslatedModel, TrackedRecord):
     class Meta:
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
-        ordering = ["priority_area__order", "title"]
+        ordering = ["priority_area__order", "title", "pk"]  # pk: the same title twice pages alike everywhere
         constraints = [
             choices_check("origin", CommitmentOrigin.choices, name="commitment_origin_valid"),
             choices_check("status", CommitmentStatus.choices, name="commitment_status_valid"),

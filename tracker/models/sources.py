@@ -80,7 +80,7 @@ class Source(TextRecord, TranslatedModel, models.Model):
     class Meta:
         verbose_name = _("source")
         verbose_name_plural = _("sources")
-        ordering = ["-published_on", "title"]
+        ordering = ["-published_on", "title", "pk"]
         constraints = [choices_check("kind", SourceKind.choices, name="source_kind_valid")]
 
     def __str__(self):
