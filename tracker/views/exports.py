@@ -375,7 +375,7 @@ def joined(items):
 
 
 def owned_by(model, owner, owners):
-    """SQL for "the `owner` column of `model` is one of the `owners` ids". The ids are our own
+    """The rows of `model` whose `owner` is one of the `owners` ids. The ids are our own
     integers, written into the SQL, since binding 2,000 of them one by one through the ORM cost
     more than the query."""
     database = connections[router.db_for_read(model)]  # where the query runs: an as-of copy is SQLite
@@ -385,8 +385,10 @@ def owned_by(model, owner, owners):
     if database.vendor == "postgresql":
         # One array constant: PostgreSQL parses and plans an IN list's 2,000 constants one by one,
         # about 2.5 ms a query more (+100,000: five such queries a batch, 51 batches).
-        return f"{owner_column} = ANY('{{{id_list}}}'::bigint[])"
-    return f"{owner_column} IN ({id_list})"
+        condition = f"{owner_column} = ANY('{{{id_list}}}'::bigint[])"
+    else:
+        condition = f"{owner_column} IN ({id_list})"
+    return model.objects.extra(where=[condition])
 
 
 def links(through, owner, target, *extra, owners, names=None):
@@ -394,11 +396,7 @@ def links(through, owner, target, *extra, owners, names=None):
     ids, in one query per batch: a prefetch per relation would build a queryset per row.
     `names` ({id: name}, loaded once per export) turns target ids into text for the small
     tables; without it `target` is a joined text column."""
-    rows = (
-        through.objects.extra(where=[owned_by(through, owner, owners)])
-        .order_by()
-        .values_list(owner, target, *extra)
-    )
+    rows = owned_by(through, owner, owners).order_by().values_list(owner, target, *extra)
     found = {}
     for owner_id, target_id, *more in raw_rows(rows):
         name = names[target_id] if names is not None else target_id
@@ -415,7 +413,7 @@ def status_since(subject, batch):
     in Python was a tenth of a 100,000-row export on PostgreSQL)."""
     current = {row["pk"]: row["status"] for row in batch}
     steps = (
-        StatusChange.objects.extra(where=[owned_by(StatusChange, subject, current)])
+        owned_by(StatusChange, subject, current)
         .order_by("recorded_at", "pk")
         .values_list(subject, "new_status", "effective_on", "date_accuracy")
     )
