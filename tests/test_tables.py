@@ -27,8 +27,7 @@ def cells(html):
 
 def listed(**fields):
     agreement = make_agreement(**fields)
-    listing = Agreement.objects.select_related("yen_rate").prefetch_related(AgreementParty.objects.prefetch())
-    return listing.get(pk=agreement.pk)
+    return Agreement.objects.select_related("yen_rate").get(pk=agreement.pk)
 
 
 def test_an_agreement_row_escapes_its_title_and_says_what_is_not_known():
@@ -59,6 +58,34 @@ def test_an_agreement_row_gives_a_lower_bound_as_one_with_its_countries_and_date
     assert cells(html)["Countries"] == "Uzbekistan"
     assert cells(html)["Value"] == "at\xa0least\xa0¥1.99bn"  # a lower bound, never rounded up to 2
     assert '<time datetime="2025-12-20">20 December 2025</time>' in html
+
+
+def test_the_countries_cell_names_each_country_once_in_the_order_of_their_roles(
+    django_assert_num_queries,
+):
+    kazakhstan = Party.objects.create(
+        slug="kazakhstan", name="Kazakhstan", name_ja="カザフスタン", kind="country", iso_code="KZ"
+    )
+    uzbekistan = Party.objects.create(slug="uzbekistan", name="Uzbekistan", kind="country", iso_code="UZ")
+    bank = Party.objects.create(slug="a-bank", name="A bank", kind="financier")
+    first, second = listed(title="First"), listed(title="Second")
+    for party, role in [
+        (uzbekistan, "signatory"),
+        (kazakhstan, "signatory"),
+        (bank, "financier"),
+        (kazakhstan, "host_country"),  # a second role: still one name
+    ]:
+        AgreementParty.objects.create(agreement=first, party=party, role=role)
+    AgreementParty.objects.create(agreement=second, party=uzbekistan, role="host_country")
+    with django_assert_num_queries(1):  # every row's countries in one query
+        html = agreement_rows([first, second])
+    rows = html.split("</tr>")
+    # By role (host_country before signatory, as Agreement.countries() orders them), then by name.
+    assert cells(rows[0])["Countries"] == "Kazakhstan, Uzbekistan"
+    assert cells(rows[1])["Countries"] == "Uzbekistan"
+    with translation.override("ja"):
+        html = agreement_rows([first])
+    assert cells(html)["国"] == "カザフスタン, Uzbekistan"
 
 
 def test_rows_speak_the_pages_language():

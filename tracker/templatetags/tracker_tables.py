@@ -2,16 +2,20 @@
 loop: through the template engine a row cost about 1.1 ms (a reverse() for its link and another
 for its status badge, the choices' labels translated again, some 40 variable lookups), most of an
 uncached list page; here the labels are worked out once per table and the addresses once per
-language (tracker.addresses). The markup is the one the templates had; the figures and dates come
-from the same functions as everywhere."""
+language (tracker.addresses). The rows are joined as plain strings, each value escaped once
+(format_html's lazy-aware escaping was a third of a row). The markup is the one the templates had;
+the figures and dates come from the same functions as everywhere."""
+
+from html import escape
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.functional import Promise
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from tracker.addresses import page_url, slug_url
-from tracker.models import Agreement, Commitment
+from tracker.models import Agreement, AgreementParty, Commitment, Party
 
 from .tracker_format import (
     badge,
@@ -24,6 +28,15 @@ from .tracker_format import (
 )
 
 register = template.Library()
+
+
+def esc(value):
+    """conditional_escape(value) as a str: markup as it is, anything else escaped."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return escape(str(value))
 
 
 def status_badge_maker(choices):
@@ -46,24 +59,40 @@ def memo(render):
     return rendered
 
 
-NUMERIC = mark_safe(' class="num"')
+NUMERIC = ' class="num"'
 
 
 def table_row(record, page, tags, cells):
     """A record's row: its title linked to its `page` as the row's header, with the `tags` that
     apply (the others None), then (label, content, numeric) cells; the label names the cell
     where a phone shows the table as cards."""
-    return format_html(
-        '<tr>\n<th scope="row"><a href="{}">{}</a>{}</th>\n{}\n</tr>',
-        slug_url(page, record.slug),
-        text(record, "title"),
-        format_html_join("", "{}", ((tag,) for tag in tags if tag is not None)),
-        format_html_join(
-            "\n",
-            '<td data-label="{}"{}>{}</td>',
-            ((label, NUMERIC if numeric else "", content) for label, content, numeric in cells),
-        ),
+    cells = "\n".join(
+        f'<td data-label="{esc(label)}"{NUMERIC if numeric else ""}>{esc(content)}</td>'
+        for label, content, numeric in cells
     )
+    tags = "".join(esc(tag) for tag in tags if tag is not None)
+    return (
+        f'<tr>\n<th scope="row"><a href="{esc(slug_url(page, record.slug))}">{esc(text(record, "title"))}</a>'
+        f"{tags}</th>\n{cells}\n</tr>"
+    )
+
+
+def countries_by_agreement(agreements):
+    """{agreement id: [country name, …]} for a table's agreements, in one query: the countries among
+    their parties in the order of their roles (Agreement.countries()), each named once per table.
+    A prefetch of the party roles built a queryset and two records per role."""
+    roles = (
+        AgreementParty.objects.filter(agreement__in=[agreement.pk for agreement in agreements])
+        .filter(party__kind=Party.Kind.COUNTRY)
+        .order_by("agreement", "role", "party__name")
+        .values_list("agreement_id", "party_id", "party__name", "party__name_ja", "party__name_ru")
+    )
+    names, found = {}, {}
+    for agreement_id, party_id, name, name_ja, name_ru in roles:
+        if party_id not in names:
+            names[party_id] = text(Party(pk=party_id, name=name, name_ja=name_ja, name_ru=name_ru), "name")
+        found.setdefault(agreement_id, {}).setdefault(party_id, names[party_id])
+    return {agreement_id: list(countries.values()) for agreement_id, countries in found.items()}
 
 
 def rows_or_empty(rows, columns, empty_text, default):
@@ -74,44 +103,53 @@ def rows_or_empty(rows, columns, empty_text, default):
 
 @register.simple_tag
 def agreement_rows(agreements, empty_text=""):
+    agreements = list(agreements)
+    countries_of = countries_by_agreement(agreements)
     status_badge = status_badge_maker(Agreement.Status.choices)
-    country_name = memo(lambda country: text(country, "name"))
     labels = {
         "countries": _("Countries"),
         "status": _("Status"),
         "value": _("Value"),
         "signed": _("Signed"),
     }
-    not_stated = format_html('<span class="muted">{}</span>', _("not stated"))
-    unknown = format_html('<span class="muted">{}</span>', _("unknown"))
-    package = format_html(' <span class="tag">{}</span>', _("package"))
-    synthetic = format_html(' <span class="tag tag-warn">{}</span>', _("synthetic"))
-    reading = format_html(' <span class="tag">{}</span>', _("our reading"))
+    # The words first, then the markup: xgettext finds no message inside an f-string.
+    words = {
+        "not_stated": _("not stated"),
+        "unknown": _("unknown"),
+        "package": _("package"),
+        "synthetic": _("synthetic"),
+        "reading": _("our reading"),
+    }
+    words = {key: esc(word) for key, word in words.items()}
+    not_stated = f'<span class="muted">{words["not_stated"]}</span>'
+    unknown = f'<span class="muted">{words["unknown"]}</span>'
+    package = SafeString(f' <span class="tag">{words["package"]}</span>')
+    synthetic = SafeString(f' <span class="tag tag-warn">{words["synthetic"]}</span>')
+    reading = f' <span class="tag">{words["reading"]}</span>'
+    signed_on = {}  # a table's many rows share few dates
     rows = []
     for agreement in agreements:
-        countries = mark_safe(", ".join(country_name(country) for country in agreement.countries()))
+        countries = ", ".join(esc(name) for name in countries_of.get(agreement.pk, ()))
         if agreement.amount is None:
             value = not_stated
         else:
             exactness = agreement.value_exactness
-            value = format_html(
-                '<span title="{}">{}</span>{}',
-                qualified_money(agreement.amount, agreement.currency, exactness),
-                brief_money(agreement.amount, agreement.currency, exactness),
-                reading if agreement.value_reading else "",
+            value = (
+                f'<span title="{esc(qualified_money(agreement.amount, agreement.currency, exactness))}">'
+                f"{esc(brief_money(agreement.amount, agreement.currency, exactness))}</span>"
+                f"{reading if agreement.value_reading else ''}"
             )
             if agreement.yen_rate_id:
-                value += format_html(
-                    '<br><span class="muted" title="{}">≈&nbsp;{}</span>',
-                    qualified_value_yen(agreement.yen_value, exactness),
-                    brief_money(agreement.yen_value, "JPY", exactness),
+                in_yen = qualified_value_yen(agreement.yen_value, exactness)
+                value += (
+                    f'<br><span class="muted" title="{esc(in_yen)}">'
+                    f"≈&nbsp;{esc(brief_money(agreement.yen_value, 'JPY', exactness))}</span>"
                 )
         if agreement.signed_on:
-            signed = format_html(
-                '<time datetime="{}">{}</time>',
-                agreement.signed_on.isoformat(),
-                known_date(agreement.signed_on, agreement.signed_on_accuracy),
-            )
+            day = (agreement.signed_on, agreement.signed_on_accuracy)
+            if day not in signed_on:
+                signed_on[day] = f'<time datetime="{day[0].isoformat()}">{esc(known_date(*day))}</time>'
+            signed = signed_on[day]
         else:
             signed = unknown
         rows.append(
@@ -120,10 +158,10 @@ def agreement_rows(agreements, empty_text=""):
                 "tracker:agreement_detail",
                 [package if agreement.is_aggregate else None, synthetic if agreement.is_synthetic else None],
                 [
-                    (labels["countries"], countries or not_stated, False),
+                    (labels["countries"], SafeString(countries or not_stated), False),
                     (labels["status"], status_badge(agreement.status), False),
-                    (labels["value"], value, True),
-                    (labels["signed"], signed, True),
+                    (labels["value"], SafeString(value), True),
+                    (labels["signed"], SafeString(signed), True),
                 ],
             )
         )
@@ -138,13 +176,14 @@ def commitment_rows(commitments, empty_text=""):
     leader_name = memo(lambda person: leader(person, with_title=False))
     labels = {"origin": _("Origin"), "area": _("Priority area"), "status": _("Status")}
     same_subject = _("same subject as another record (our reading)")
-    same_pledge = format_html(' <span class="tag">{}</span>', same_subject)
-    synthetic = format_html(' <span class="tag tag-warn">{}</span>', _("synthetic"))
+    same_pledge = SafeString(f' <span class="tag">{esc(same_subject)}</span>')
+    synthetic_word = _("synthetic")
+    synthetic = SafeString(f' <span class="tag tag-warn">{esc(synthetic_word)}</span>')
     rows = []
     for commitment in commitments:
         origin = origins.get(commitment.origin, commitment.origin)
         if commitment.proposed_by_id:
-            origin = format_html("{}: {}", origin, leader_name(commitment.proposed_by))
+            origin = SafeString(f"{esc(origin)}: {esc(leader_name(commitment.proposed_by))}")
         rows.append(
             table_row(
                 commitment,
