@@ -1,5 +1,6 @@
 -- wrk: each request a different address, read from the file MIX_FILE (one path per line), each
--- thread starting at its own place, so no address repeats within a run and no cache answers.
+-- thread (wrk runs two at most) starting half a file after the other, so no address repeats
+-- within a run and no cache answers.
 -- MIX_START moves the start (the warm-up run reads other addresses than the timed run).
 local paths = {}
 for line in io.lines(os.getenv("MIX_FILE")) do
@@ -10,7 +11,7 @@ local threads = 0
 local position = 0
 
 function setup(thread)
-  thread:set("offset", start + threads * math.floor(#paths / 16))
+  thread:set("offset", start + threads * math.floor(#paths / 2))
   threads = threads + 1
 end
 

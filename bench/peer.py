@@ -26,6 +26,7 @@ import platform
 import random
 import re
 import sqlite3
+import statistics
 import subprocess
 import sys
 import threading
@@ -183,10 +184,11 @@ def stop(process):
 UNITS = {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}
 
 
-def wrk(url, connections, mix=None, part=0):
+def wrk(url, connections, mix=None, part=0, before_timed=None):
     """(requests/s answered 200, p50 ms, p99 ms, refused) of `url` under wrk with `connections`
-    connections. Only our long exports may be refused (503: at most two stream at once per
-    server process); any other error stops the benchmark."""
+    connections, after a 1 s warm-up and then `before_timed()`. Only our long exports may be
+    refused (503: at most two stream at once per server process); any other error stops the
+    benchmark."""
     common = [
         "wrk",
         f"-t{min(connections, 2)}",
@@ -200,12 +202,16 @@ def wrk(url, connections, mix=None, part=0):
     env = warm_env = os.environ
     if mix:  # a different address per request: bench/mix.lua reads them from a file
         common += ["-s", str(ROOT / "bench" / "mix.lua")]
-        # Each run reads its own quarter of the file (`part`), its warm-up the quarter after the
-        # middle: no timed request asks for an address an earlier run may have left in the cache.
-        quarter = len(Path(mix).read_text().splitlines()) // 4
-        env = {**os.environ, "MIX_FILE": str(mix), "MIX_START": str(part * quarter)}
-        warm_env = {**env, "MIX_START": str((part + 2) * quarter)}
+        # Each run starts at its own place in the file (`part`), its warm-up half a file away.
+        # That an address a cached server saw before is never answered from its cache is
+        # `before_timed`'s work (measure_mix: a new data version).
+        addresses = len(Path(mix).read_text().splitlines())
+        start = part * 997 % addresses
+        env = {**os.environ, "MIX_FILE": str(mix), "MIX_START": str(start)}
+        warm_env = {**env, "MIX_START": str(start + addresses // 2)}
     subprocess.run([*common, "-d1s", url], check=True, capture_output=True, env=warm_env)  # warm-up
+    if before_timed:
+        before_timed()
     output = subprocess.run(
         [*common, f"-d{SECONDS}s", url], check=True, capture_output=True, text=True, env=env
     ).stdout
@@ -317,25 +323,42 @@ def mix_files(peer_database):
     return files
 
 
-def measure_mix(env, peer_database):
+MIX_ROUNDS = 3
+MIX_SERVERS = ("ours, cache on", "ours, cache off", "Datasette tuned")
+
+
+def measure_mix(env, peer_database, rounds=MIX_ROUNDS):
     """The cache-busting mix: ours with the page cache on (every address new, so each is rendered
-    and stored), ours with it off, and tuned Datasette, run by turns on the same machine."""
+    and stored), ours with it off, and tuned Datasette, run by turns on the same machine, `rounds`
+    times with the servers' order turned each round (a run lasts seconds, and a shared machine's
+    speed drifts over minutes). Before each timed run of the cached server the data version moves
+    on, as after an edit, so that no address it was asked before (in a warm-up, an earlier run) is
+    answered from its cache."""
     files = mix_files(peer_database)
     cached = serve_ours(env)
     uncached = serve_ours({**env, "PUBLIC_PAGE_CACHE": "false"}, port=UNCACHED_PORT)
     peer = serve_peer(peer_database, tuned=True)
-    result = {}
+    ports = dict(zip(MIX_SERVERS, (OURS_PORT, UNCACHED_PORT, PEER_PORT), strict=True))
+
+    def new_version():
+        django(env, "from tracker.freshness import bump; bump()\n")
+
+    result = {kind: {"addresses": files[kind, "count"]} for kind in ("html", "json")}
     try:
-        for kind in ("html", "json"):
-            result[kind] = {"addresses": files[kind, "count"]}
-            for part, connections in enumerate((16, 1)):
-                for name, port, side in (
-                    ("ours, cache on", OURS_PORT, "ours"),
-                    ("ours, cache off", UNCACHED_PORT, "ours"),
-                    ("Datasette tuned", PEER_PORT, "peer"),
-                ):
-                    figures = wrk(f"http://127.0.0.1:{port}/", connections, mix=files[kind, side], part=part)
-                    result[kind][f"{name} c{connections}"] = figures
+        for round_number in range(rounds):
+            turn = MIX_SERVERS[round_number % 3 :] + MIX_SERVERS[: round_number % 3]
+            for kind in ("html", "json"):
+                for part, connections in enumerate((16, 1)):
+                    for name in turn:
+                        side = "peer" if name.startswith("Datasette") else "ours"
+                        figures = wrk(
+                            f"http://127.0.0.1:{ports[name]}/",
+                            connections,
+                            mix=files[kind, side],
+                            part=round_number * 2 + part,
+                            before_timed=new_version if name == "ours, cache on" else None,
+                        )
+                        result[kind].setdefault(f"{name} c{connections}", []).append(figures)
     finally:
         for process in (cached, uncached, peer):
             stop(process)
@@ -343,18 +366,28 @@ def measure_mix(env, peer_database):
 
 
 def report_mix(mix):
+    """Each server's median requests/s over the rounds (its lowest and highest in brackets), and
+    ours ÷ Datasette's in each round: the lowest and highest ratio."""
     for kind, figures in mix.items():
         print(
             f"cache-busting mix, {kind.upper()}: {figures['addresses']:,} different filtered list addresses"
         )
         for connections in (16, 1):
-            theirs = figures[f"Datasette tuned c{connections}"][0]
+            theirs = [rate for rate, *_ in figures[f"Datasette tuned c{connections}"]]
             parts = []
-            for name in ("ours, cache on", "ours, cache off", "Datasette tuned"):
-                rate, p50, p99, _refused = figures[f"{name} c{connections}"]
-                share = "" if name.startswith("Datasette") else f" = {ratio(rate, theirs)}"
-                parts.append(f"{name} {rate:.1f} req/s (p50 {p50:.1f} ms, p99 {p99:.1f} ms){share}")
-            print(f"  c{connections}: " + "; ".join(parts))
+            for name in MIX_SERVERS:
+                runs = figures[f"{name} c{connections}"]
+                rates = sorted(rate for rate, *_ in runs)
+                p50s = sorted(p50 for _rate, p50, _p99, _refused in runs)
+                text = (
+                    f"{name} {statistics.median(rates):.1f} req/s ({rates[0]:.1f}–{rates[-1]:.1f}), "
+                    f"p50 {statistics.median(p50s):.1f} ms"
+                )
+                if not name.startswith("Datasette"):
+                    ratios = sorted(rate / peer for (rate, *_), peer in zip(runs, theirs, strict=True))
+                    text += f" = {ratios[0]:.2f}–{ratios[-1]:.2f}x"
+                parts.append(text)
+            print(f"  c{connections}, {len(theirs)} rounds: " + "; ".join(parts))
 
 
 TARGET_PAGES = ["/", "/target/", "/countries/", "/countries/uzbekistan/", "/embed/target.svg"]
