@@ -393,10 +393,33 @@ class NameSelect(forms.Select):
 
 
 class PartyFilter(RecordChoiceFilter):
-    """Agreements a party takes part in, in any role, each agreement once."""
+    """Agreements a party takes part in, in any role, each agreement once. With `probe_if_narrowed`
+    (countries: each is a party to a large share of the agreements) the party's links are only
+    checked when another filter is set, which then leads the query (AgreementQuerySet.with_party)."""
+
+    def __init__(self, *args, probe_if_narrowed=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.probe_if_narrowed = probe_if_narrowed
 
     def filter(self, qs, value):
-        return qs.with_party(value) if value else qs
+        if not value:
+            return qs
+        return qs.with_party(value, probe=self.probe_if_narrowed and self.narrowed_elsewhere())
+
+    def narrowed_elsewhere(self):
+        chosen = self.parent.form.cleaned_data
+        return any(
+            chosen.get(name) not in (None, "", [])
+            for name, other in self.parent.filters.items()
+            if other is not self and name != "sort"
+        )
+
+
+class SectorFilter(RecordChoiceFilter):
+    """Agreements of a sector: an IN over the link table, which a sector's few agreements can lead."""
+
+    def filter(self, qs, value):
+        return qs.in_sector(value) if value else qs
 
 
 class AgreementFilterForm(forms.Form):
@@ -411,7 +434,11 @@ class AgreementFilterForm(forms.Form):
 class AgreementFilter(FilterSet):
     q = SearchFilter(*AGREEMENT_SEARCH, named_by=agreement_named_by)
     country = PartyFilter(
-        queryset=Party.objects.countries(), to_field_name="slug", label=_("Country"), empty_label=_("Any")
+        queryset=Party.objects.countries(),
+        to_field_name="slug",
+        label=_("Country"),
+        empty_label=_("Any"),
+        probe_if_narrowed=True,
     )
     organization = PartyFilter(
         queryset=Party.objects.organizations(),
@@ -420,7 +447,9 @@ class AgreementFilter(FilterSet):
         label=_("Organization"),
         empty_label=_("Any"),
     )
-    sector = slug_choice(Sector.objects.all(), _("Sector"), field_name="sectors")
+    sector = SectorFilter(
+        queryset=Sector.objects.all(), to_field_name="slug", label=_("Sector"), empty_label=_("Any")
+    )
     instrument = django_filters.ChoiceFilter(
         choices=Agreement.Instrument.choices, label=_("Kind of document"), empty_label=_("Any")
     )

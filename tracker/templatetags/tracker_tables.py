@@ -84,7 +84,7 @@ def countries_by_agreement(agreements):
     roles = (
         AgreementParty.objects.filter(agreement__in=[agreement.pk for agreement in agreements])
         .filter(party__kind=Party.Kind.COUNTRY)
-        .order_by("agreement", "role", "party__name")
+        .order_by("agreement_id", "role", "party__name")  # grouped by agreement, with no join to order them
         .values_list("agreement_id", "party_id", "party__name", "party__name_ja", "party__name_ru")
     )
     names, found = {}, {}
