@@ -8,7 +8,7 @@ after a change of each page that shows the target; and the top functions of one 
 
 The SQLite databases are built once into var/bench-profile-<n>.sqlite3 (the real data plus n
 synthetic agreements) and reused; on PostgreSQL the named database is rebuilt when it does not
-hold that many synthetic agreements, and analyzed. Pages are
+hold that many synthetic agreements, and vacuumed and analyzed. Pages are
 rendered in-process by Django's test client with the page cache off, so every figure is a page's
 full cost, never a kept copy.
 """
@@ -77,10 +77,11 @@ def setup(agreements):
         call_command("generate_synthetic", agreements=agreements, commitments=agreements // 10, verbosity=0)
         print(f"built +{agreements:,} agreements in {time.perf_counter() - started:.0f} s")
         if connection.vendor == "postgresql":
-            # Plans from statistics, as autovacuum would gather them soon after a load: without
-            # them the lists at +100,000 took 190-430 ms instead of 80-155.
+            # Statistics and the visibility map, as autovacuum leaves them soon after a load:
+            # without statistics the lists at +100,000 took 190-430 ms instead of 80-155; without
+            # the map no index of the link tables answers alone (bench/peer.py's build).
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE")
 
 
 class Timer:
