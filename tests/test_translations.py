@@ -358,6 +358,12 @@ def test_a_shared_page_previews_in_its_language_and_for_its_country(client, summ
         ('<p lang="en">“a, b (c).”</p>', '<p lang="en">“a, b (c).”</p>'),  # a quotation stays English
         ("<code>x, 日本</code>", "<code>x, 日本</code>"),
         ('<a href="/ja/x?a=1,2">日本</a>', '<a href="/ja/x?a=1,2">日本</a>'),  # never inside a tag
+        # Text with no punctuation of its own is still set where the text before it decides:
+        # a space after Japanese is a joint, a line after a comma the comma's.
+        ("<a>合意</a> <span>パッケージ</span>", "<a>合意</a><span>パッケージ</span>"),
+        ("<p>い ,<br>\n語</p>", "<p>い ,<br>語</p>"),
+        ("<p>日本,<br>\n語</p>", "<p>日本、<br>\n語</p>"),
+        ("<p>日本</p>\n<p>語</p>", "<p>日本</p>\n<p>語</p>"),  # a line between blocks stays
     ],
 )
 def test_japanese_punctuation_is_set_in_japanese_text_only(markup, expected):

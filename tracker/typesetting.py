@@ -66,7 +66,22 @@ def set_japanese(html):
     return "".join(pieces)
 
 
+# What the rules below can change in a text: its ASCII punctuation, a space after a Japanese mark,
+# a leading space (after a mark, or after Japanese, which set_marks reads as a list's "、"), or
+# leading white space after a comma or a semicolon that ends the text before.
+MARKS_OR_PUNCTUATION = re.compile(r"[,:;.()、。：；（）「」]")
+
+
+def untouched(text, previous):
+    """Whether no rule can change `text`: most of a page's, the lines between its tags."""
+    if text[:1] in (" ", "\t") or MARKS_OR_PUNCTUATION.search(text):
+        return False
+    return not (text[:1].isspace() and previous[-1:] in (",", ";"))
+
+
 def set_text(text, previous, parens):
+    if untouched(text, previous):
+        return text
     if not PUNCTUATION.search(text):
         return text
     # A character reference ("&nbsp;", "&#x27;") is not punctuation: set the text around it.
