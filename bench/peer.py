@@ -348,7 +348,8 @@ def measure_mix(env, peer_database, rounds=MIX_ROUNDS):
     result = {kind: {"addresses": files[kind, "count"]} for kind in ("html", "json")}
     try:
         for round_number in range(rounds):
-            turn = MIX_SERVERS[round_number % 3 :] + MIX_SERVERS[: round_number % 3]
+            first = round_number % len(MIX_SERVERS)
+            turn = MIX_SERVERS[first:] + MIX_SERVERS[:first]
             for kind in ("html", "json"):
                 for part, connections in enumerate((16, 1)):
                     for name in turn:
@@ -380,7 +381,7 @@ def report_mix(mix):
             for name in MIX_SERVERS:
                 runs = figures[f"{name} c{connections}"]
                 rates = sorted(rate for rate, *_ in runs)
-                p50s = sorted(p50 for _rate, p50, _p99, _refused in runs)
+                p50s = [p50 for _rate, p50, _p99, _refused in runs]
                 text = (
                     f"{name} {statistics.median(rates):.1f} req/s ({rates[0]:.1f}–{rates[-1]:.1f}), "
                     f"p50 {statistics.median(p50s):.1f} ms"

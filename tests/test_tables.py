@@ -80,7 +80,7 @@ def test_the_countries_cell_names_each_country_once_in_the_order_of_their_roles(
     with django_assert_num_queries(1):  # every row's countries in one query
         html = agreement_rows([first, second])
     rows = html.split("</tr>")
-    # By role (host_country before signatory, as Agreement.countries() orders them), then by name.
+    # By role (host_country before signatory, AgreementParty's order), then by name.
     assert cells(rows[0])["Countries"] == "Kazakhstan, Uzbekistan"
     assert cells(rows[1])["Countries"] == "Uzbekistan"
     with translation.override("ja"):

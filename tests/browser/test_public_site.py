@@ -130,11 +130,10 @@ document.addEventListener("securitypolicyviolation", (event) => {
 def csp_violations(context, url):
     page = context.new_page()
     page.add_init_script(RECORD_CSP_VIOLATIONS)
-    response = page.goto(
-        url
-    )  # returns at the load event: every resource the page asked for came or was refused
-    # One more turn for the violation events queued meanwhile ("networkidle" waited half a second
+    # goto returns at the load event: every resource the page asked for came or was refused. Then
+    # one more turn for the violation events queued meanwhile ("networkidle" waited half a second
     # of silence on each of the thirty pages).
+    response = page.goto(url)
     page.evaluate("() => new Promise(resolve => setTimeout(resolve, 50))")
     assert "default-src 'self'" in response.headers["content-security-policy"]
     violations = page.evaluate("window.__cspViolations")

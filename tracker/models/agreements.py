@@ -374,14 +374,6 @@ class Agreement(TranslatedModel, TrackedRecord):
     def has_value(self):
         return self.amount is not None
 
-    def countries(self):
-        """Countries among the parties, from prefetched party roles when available."""
-        seen = {}
-        for role in self.party_roles.all():
-            if role.party.is_country:
-                seen.setdefault(role.party.pk, role.party)
-        return list(seen.values())
-
 
 class AgreementPartyQuerySet(models.QuerySet):
     def get_by_natural_key(self, agreement_slug, party_slug, role):

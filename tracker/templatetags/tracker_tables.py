@@ -39,6 +39,11 @@ def esc(value):
     return escape(str(value))
 
 
+def span(css, word, before=""):
+    """<span class="`css`">`word`</span> (a tag after a title, a muted "unknown"), as markup."""
+    return SafeString(f'{before}<span class="{css}">{esc(word)}</span>')
+
+
 def status_badge_maker(choices):
     """status → its badge (tracker_format.status_badge), with the labels and the link made once."""
     labels = {value: str(label) for value, label in choices}
@@ -79,8 +84,8 @@ def table_row(record, page, tags, cells):
 
 def countries_by_agreement(agreements):
     """{agreement id: [country name, …]} for a table's agreements, in one query: the countries among
-    their parties in the order of their roles (Agreement.countries()), each named once per table.
-    A prefetch of the party roles built a queryset and two records per role."""
+    their parties, each once, in the order of their roles (AgreementParty's own order), each named
+    once per table. A prefetch of the party roles built a queryset and two records per role."""
     roles = (
         AgreementParty.objects.filter(agreement__in=[agreement.pk for agreement in agreements])
         .filter(party__kind=Party.Kind.COUNTRY)
@@ -112,20 +117,9 @@ def agreement_rows(agreements, empty_text=""):
         "value": _("Value"),
         "signed": _("Signed"),
     }
-    # The words first, then the markup: xgettext finds no message inside an f-string.
-    words = {
-        "not_stated": _("not stated"),
-        "unknown": _("unknown"),
-        "package": _("package"),
-        "synthetic": _("synthetic"),
-        "reading": _("our reading"),
-    }
-    words = {key: esc(word) for key, word in words.items()}
-    not_stated = f'<span class="muted">{words["not_stated"]}</span>'
-    unknown = f'<span class="muted">{words["unknown"]}</span>'
-    package = SafeString(f' <span class="tag">{words["package"]}</span>')
-    synthetic = SafeString(f' <span class="tag tag-warn">{words["synthetic"]}</span>')
-    reading = f' <span class="tag">{words["reading"]}</span>'
+    not_stated, unknown = span("muted", _("not stated")), span("muted", _("unknown"))
+    package, synthetic = span("tag", _("package"), " "), span("tag tag-warn", _("synthetic"), " ")
+    reading = span("tag", _("our reading"), " ")
     signed_on = {}  # a table's many rows share few dates
     rows = []
     for agreement in agreements:
@@ -175,10 +169,8 @@ def commitment_rows(commitments, empty_text=""):
     area_name = memo(lambda area: text(area, "name"))
     leader_name = memo(lambda person: leader(person, with_title=False))
     labels = {"origin": _("Origin"), "area": _("Priority area"), "status": _("Status")}
-    same_subject = _("same subject as another record (our reading)")
-    same_pledge = SafeString(f' <span class="tag">{esc(same_subject)}</span>')
-    synthetic_word = _("synthetic")
-    synthetic = SafeString(f' <span class="tag tag-warn">{esc(synthetic_word)}</span>')
+    same_pledge = span("tag", _("same subject as another record (our reading)"), " ")
+    synthetic = span("tag tag-warn", _("synthetic"), " ")
     rows = []
     for commitment in commitments:
         origin = origins.get(commitment.origin, commitment.origin)
