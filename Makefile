@@ -29,10 +29,9 @@ run: messages var/secret_key
 	$(PROD) $(BIN)/python manage.py migrate --noinput
 	$(PROD) $(BIN)/python manage.py load_summit_data --if-empty
 	$(PROD) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(PROD) $(BIN)/gunicorn summit.wsgi --bind 127.0.0.1:8000 --workers 2 --worker-class gthread \
-		--threads 4 --timeout 30 \
-		--graceful-timeout 10 --max-requests 2000 --max-requests-jitter 200 \
-		--limit-request-line 8190 --limit-request-fields 100 --access-logfile -
+	$(PROD) $(BIN)/gunicorn summit.wsgi --config python:summit.gunicorn --bind 127.0.0.1:8000 \
+		--timeout 30 --graceful-timeout 10 --max-requests 2000 --max-requests-jitter 200 \
+		--access-logfile -
 
 var/secret_key:
 	mkdir -p var

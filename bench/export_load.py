@@ -20,10 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 8014
-GUNICORN = [
-    "--workers", "2", "--worker-class", "gthread", "--threads", "4", "--timeout", "120",
-    "--log-level", "warning",
-]  # fmt: skip
+GUNICORN = ["--config", "python:summit.gunicorn", "--timeout", "120", "--log-level", "warning"]
 
 
 def build(env, agreements):
@@ -104,7 +101,7 @@ def main():
         status, seconds, size = get("/agreements.csv")
         sampling = False
         sampler.join()
-        print(f"{args.agreements:,} agreements; gunicorn {' '.join(GUNICORN[:6])}")
+        print(f"{args.agreements:,} agreements; gunicorn {' '.join(GUNICORN)}")
         print(f"/agreements.csv: {status}, {seconds:.1f} s, {size / 1024 / 1024:.1f} MiB")
         print(
             f"largest worker: {idle:.0f} MiB idle, {max(peak):.0f} MiB at most during the export "

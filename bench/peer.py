@@ -38,10 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
 OURS_PORT, PEER_PORT = 8021, 8022
 DATASETTE = ROOT / "var" / "bench-peer" / "bin" / "datasette"
-GUNICORN = [
-    "--workers", "2", "--worker-class", "gthread", "--threads", "4", "--timeout", "120",
-    "--log-level", "warning",
-]  # fmt: skip
+GUNICORN = ["--config", "python:summit.gunicorn", "--timeout", "120", "--log-level", "warning"]
 FLUSH = "from django.core.management import call_command; call_command('flush', interactive=False)\n"
 SECONDS = 5  # per wrk run, after a 1 s warm-up run
 COUNTRY, STATUS = "uzbekistan", "signed"
