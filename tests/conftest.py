@@ -1,3 +1,6 @@
+import fcntl
+import pickle
+
 import pytest
 from django.apps import apps
 from django.conf import settings
@@ -54,6 +57,65 @@ def summit_rows(django_db_setup, django_db_blocker):
 def summit_data(db, summit_rows):
     """The shipped fixtures as `make run` loads them, copied in from the session's one load."""
     insert_rows(summit_rows)
+
+
+class WalkedPage:
+    """What a walk keeps of a response: its status, headers and body (picklable, so the test
+    processes can share a walk)."""
+
+    def __init__(self, response):
+        self.status_code, self.body = response.status_code, response.body
+        self.headers = dict(response.items())
+
+    def __getitem__(self, header):
+        return self.headers[header]
+
+
+def shipped_walk(start, limit, language=None):
+    """A session fixture: tests/test_public_pages.crawl of the shipped data by an anonymous reader,
+    walked once per test run and shared by the tests that only read its pages (a walk took 15-45
+    s, and seven tests walked three sites). Under xdist the first process to need it walks it and
+    the others read its file. The rows are rolled back after the walk. Taken as an argument, it
+    is walked before the test's own database fixtures."""
+
+    @pytest.fixture(scope="session")
+    def walk(summit_rows, django_db_blocker, tmp_path_factory, worker_id):
+        # One folder per run, shared by its xdist processes (without xdist, the run's own).
+        run_folder = tmp_path_factory.getbasetemp()
+        if worker_id != "master":
+            run_folder = run_folder.parent
+        kept = run_folder / f"walk{start.replace('/', '-')}{limit}.pickle"
+        with open(f"{kept}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # the other processes wait for the first walk
+            if kept.exists():
+                return pickle.loads(kept.read_bytes())
+            pages = walked(summit_rows, django_db_blocker, start, limit, language)
+            kept.write_bytes(pickle.dumps(pages))
+            return pages
+
+    return walk
+
+
+def walked(summit_rows, django_db_blocker, start, limit, language):
+    from django.test import Client
+    from django.utils import translation
+
+    from tests.test_public_pages import crawl
+    from tracker import freshness
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        insert_rows(summit_rows)
+        freshness.forget()
+        responses = crawl(Client(), start, limit, language)
+        transaction.set_rollback(True)
+    freshness.forget()  # nothing of these rows stays for the tests
+    translation.activate(settings.LANGUAGE_CODE)
+    return {url: WalkedPage(response) for url, response in responses.items()}
+
+
+shipped_site = shipped_walk("/", 600)
+shipped_site_ja = shipped_walk("/ja/", 250, "ja")
+shipped_site_ru = shipped_walk("/ru/", 250, "ru")
 
 
 def insert_rows(rows):

@@ -8,6 +8,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tests.conftest import insert_rows
 from tracker.models import (
     Agreement,
     AgreementParty,
@@ -335,8 +336,8 @@ def with_missing_archived_copy(records):
         (with_a_link_to_the_target, "This is the target's own record"),
     ],
 )
-def test_malformed_fixture_is_refused_and_changes_nothing(tmp_path, breakage, expected):
-    call_command("load_summit_data", verbosity=0)
+def test_malformed_fixture_is_refused_and_changes_nothing(tmp_path, summit_rows, breakage, expected):
+    insert_rows(summit_rows)  # what load_summit_data writes (its first load is tested above), committed
     Agreement.objects.filter(slug="smartmining-plus").update(title="Edited since the last load")
     before = database_snapshot()
     path = write_fixture(tmp_path, breakage(fixture_records()))
@@ -349,8 +350,8 @@ def test_malformed_fixture_is_refused_and_changes_nothing(tmp_path, breakage, ex
 
 
 @pytest.mark.django_db(transaction=True)
-def test_broken_json_is_refused_and_changes_nothing(tmp_path):
-    call_command("load_summit_data", verbosity=0)
+def test_broken_json_is_refused_and_changes_nothing(tmp_path, summit_rows):
+    insert_rows(summit_rows)
     before = database_snapshot()
     path = write_fixture(tmp_path, '[{"model": "tracker.source", "fields": {"slug": "x",')
     with pytest.raises(CommandError) as caught:
