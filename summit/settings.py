@@ -123,7 +123,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost, so a database that cannot be reached gives a plain 503, never a 500.
+    # A HEAD answered without the body the rest of the stack writes (gunicorn warns of each).
+    "tracker.middleware.HeadWithoutBodyMiddleware",
+    # Next, so a database that cannot be reached gives a plain 503, never a 500.
     "tracker.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

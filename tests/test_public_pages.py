@@ -803,3 +803,46 @@ def test_a_country_page_and_its_feed_show_its_latest_changes(client, summit_data
         latest = StatusChange.objects.public().latest_involving(country)[:FEED_ITEMS]
         assert list(latest) == expected[:FEED_ITEMS]
         assert client.get(f"/countries/{country.slug}/feed/").status_code == 200
+
+
+def wsgi_call(method, path):
+    """(status, headers, body) of a request through the WSGI application, as a server calls it
+    (Django's test client drops a HEAD response's body itself), keeping the test's connection."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+    from django.test import RequestFactory
+
+    started = []
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = WSGIHandler()(
+            RequestFactory().generic(method, path).environ,
+            lambda status, headers: started.append((status, dict(headers))),
+        )
+        try:
+            data = b"".join(body)
+        finally:
+            body.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    status, headers = started[0]
+    return status, headers, data
+
+
+def test_a_head_request_gets_the_headers_of_a_get_and_no_body(summit_data, monkeypatch):
+    from tracker.views import exports
+
+    status, headers, body = wsgi_call("GET", "/agreements/?country=uzbekistan")
+    assert status == "200 OK" and b"3 agreements match these filters" in body
+    head_status, head_headers, head_body = wsgi_call("HEAD", "/agreements/?country=uzbekistan")
+    assert (head_status, head_body) == ("200 OK", b"")
+    assert head_headers["Content-Length"] == headers["Content-Length"] == str(len(body))
+    assert head_headers["Content-Type"] == headers["Content-Type"]
+    # A long export: no rows sent, and its slot free again once the server closes the response.
+    monkeypatch.setattr(exports, "BATCH", 10)
+    status, headers, body = wsgi_call("HEAD", "/agreements.csv")
+    assert (status, body) == ("200 OK", b"") and headers["Content-Type"].startswith("text/csv")
+    assert exports.export_slots._value == exports.EXPORTS_AT_ONCE

@@ -72,3 +72,23 @@ class SessionMiddleware(DjangoSessionMiddleware):
             if not is_connection_failure(error):
                 raise
             return database_gone(error)
+
+
+class HeadWithoutBodyMiddleware:
+    """A HEAD request gets the headers a GET would, Content-Length included, and no body (RFC 9110,
+    9.3.2). Django leaves dropping the body to the server; gunicorn drops it and logs a warning
+    for every such request. Outermost, so every response passes here last."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "HEAD":
+            if response.streaming:
+                # The stream's own close() stays among the response's closers: an export's slot
+                # and cursor are released when the server closes the response.
+                response.streaming_content = []
+            else:
+                response.content = b""  # its Content-Length header stays the GET's
+        return response
