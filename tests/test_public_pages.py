@@ -71,6 +71,23 @@ def uninstrumented_templates():
         yield
 
 
+@contextmanager
+def keeping_test_connection():
+    """Requests handled and responses closed meanwhile keep the test's database connection:
+    Django closes it when a request starts and when it finishes, which would end the test's
+    transaction (the test client does the same for its own requests)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 def crawl(client, start="/", limit=600, language=None):
     with uninstrumented_templates():
         return walk(client, start, limit, language)
@@ -601,9 +618,6 @@ def test_result_count_grammar(client, summit_data):
 
 
 def test_exports_beyond_the_limit_wait_their_turn_and_pages_stay_free(client, summit_data, monkeypatch):
-    from django.core.signals import request_finished
-    from django.db import close_old_connections
-
     from tracker.views import exports
 
     monkeypatch.setattr(exports, "BATCH", 10)  # the shipped lists then take several batches
@@ -614,12 +628,9 @@ def test_exports_beyond_the_limit_wait_their_turn_and_pages_stay_free(client, su
     assert client.get("/commitments.json", {"status": "achieved"}).status_code == 200  # one batch: no slot
     # The clients went away unread, so the server closes the responses. The test client does the
     # same for a response read to its end, keeping the test's database connection open like this.
-    request_finished.disconnect(close_old_connections)
-    try:
+    with keeping_test_connection():
         for response in running:
             response.close()
-    finally:
-        request_finished.connect(close_old_connections)
     again = client.get("/commitments.json")
     assert again.status_code == 200 and content(again)  # read to the end, which frees its slot
 
@@ -628,8 +639,7 @@ def test_a_long_export_closed_unread_closes_its_query_at_once(client, summit_dat
     """A long export opens its query before the response starts; a client that goes away unread
     must not leave the cursor to the garbage collector, which would close it later on whatever
     the connection is doing then (on PostgreSQL, inside another request's transaction)."""
-    from django.core.signals import request_finished
-    from django.db import close_old_connections, connection
+    from django.db import connection
 
     from tracker.views import exports
 
@@ -645,11 +655,8 @@ def test_a_long_export_closed_unread_closes_its_query_at_once(client, summit_dat
     response = client.get("/agreements.csv")  # long at 10 a batch: it holds a slot and a cursor
     assert response.status_code == 200 and opened[0].long
     assert opened[0].rows.gi_frame is not None  # the query is open, partly read
-    request_finished.disconnect(close_old_connections)  # keep the test's connection (see above)
-    try:
+    with keeping_test_connection():
         response.close()
-    finally:
-        request_finished.connect(close_old_connections)
     assert opened[0].rows.gi_frame is None  # closed now, not when collected
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -809,14 +816,10 @@ def wsgi_call(method, path):
     """(status, headers, body) of a request through the WSGI application, as a server calls it
     (Django's test client drops a HEAD response's body itself), keeping the test's connection."""
     from django.core.handlers.wsgi import WSGIHandler
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
     from django.test import RequestFactory
 
     started = []
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
+    with keeping_test_connection():
         body = WSGIHandler()(
             RequestFactory().generic(method, path).environ,
             lambda status, headers: started.append((status, dict(headers))),
@@ -825,9 +828,6 @@ def wsgi_call(method, path):
             data = b"".join(body)
         finally:
             body.close()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
     status, headers = started[0]
     return status, headers, data
 
