@@ -110,3 +110,30 @@ def test_japanese_text_breaks_between_phrases(page, site):
     assert page.evaluate("CSS.supports('word-break', 'auto-phrase')")
     assert page.evaluate("getComputedStyle(document.querySelector('main p')).wordBreak") == "auto-phrase"
     assert page.evaluate("getComputedStyle(document.querySelector('main p')).hyphens") != "auto"
+
+
+# Each filter's chosen value wider than its box, in the box's own font: a select cannot wrap its
+# text, so a wider one is cut ("Сначала нов…"). The room leaves out the padding and the arrow.
+CUT_SELECTS = """() => {
+  const context = document.createElement('canvas').getContext('2d');
+  const cut = [];
+  for (const select of document.querySelectorAll('form.filters select')) {
+    const style = getComputedStyle(select);
+    context.font = style.font;
+    const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 24;
+    const text = select.options[select.selectedIndex].text;
+    if (context.measureText(text).width > room) cut.push(`${select.name}: ${text}`);
+  }
+  return cut;
+}"""
+
+
+@pytest.mark.parametrize("code", ["en", "ja", "ru"])
+def test_every_filter_shows_its_chosen_value_whole_on_a_phone_and_a_desktop(page, site, code):
+    prefix = "" if code == "en" else f"/{code}"
+    for path in ("/agreements/", "/commitments/"):
+        page.goto(f"{site}{prefix}{path}")
+        page.locator("details.more-filters").evaluate("details => { details.open = true; }")
+        for width in (375, 1280):
+            page.set_viewport_size({"width": width, "height": 900})
+            assert page.evaluate(CUT_SELECTS) == [], (path, width)
