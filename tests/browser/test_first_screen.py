@@ -4,7 +4,7 @@ a phone, and the badges' lines stay inside the badge, in English, Japanese and R
 
 import pytest
 
-from tests.browser.test_languages import axe_serious
+from tests.browser.axe import axe_serious
 
 PREFIXES = {"en": "", "ja": "/ja", "ru": "/ru"}
 PAGES = ["/", "/target/", "/countries/kazakhstan/", "/embed/target/", "/embed/countries/kazakhstan/"]

@@ -5,7 +5,7 @@ scroll on a phone (long Russian words, Japanese line breaking)."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_public_site import AXE_JS
+from tests.browser.axe import axe_serious
 from tracker.models import Agreement
 
 EXPECTED = {
@@ -47,19 +47,6 @@ EXPECTED = {
     },
 }
 PAGES = [(code, path) for code, paths in EXPECTED.items() for path in paths]
-
-
-def axe_serious(page):
-    page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-    )
-    assert result["passes"], "axe ran its rules"
-    return [
-        (violation["id"], [node["target"] for node in violation["nodes"]][:3])
-        for violation in result["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize(("code", "path"), PAGES)

@@ -4,7 +4,7 @@ phone's width and a desktop's."""
 
 import pytest
 
-from tests.browser.test_languages import axe_serious
+from tests.browser.axe import axe_serious
 
 WIDTHS = [375, 1280]
 

@@ -4,7 +4,7 @@ marked: a quotation, a name), no line breaks inside a word or a figure, and axe 
 
 import pytest
 
-from tests.browser.test_languages import axe_serious
+from tests.browser.axe import axe_serious
 
 PAGES = {
     "ja": [
