@@ -117,14 +117,15 @@ def test_japanese_text_breaks_between_phrases(page, site):
 CUT_SELECTS = """() => {
   const context = document.createElement('canvas').getContext('2d');
   const cut = [];
-  for (const select of document.querySelectorAll('form.filters select')) {
+  const selects = document.querySelectorAll('form.filters select');
+  for (const select of selects) {
     const style = getComputedStyle(select);
     context.font = style.font;
     const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 24;
     const text = select.options[select.selectedIndex].text;
     if (context.measureText(text).width > room) cut.push(`${select.name}: ${text}`);
   }
-  return cut;
+  return {measured: selects.length, cut};
 }"""
 
 
@@ -136,4 +137,6 @@ def test_every_filter_shows_its_chosen_value_whole_on_a_phone_and_a_desktop(page
         page.locator("details.more-filters").evaluate("details => { details.open = true; }")
         for width in (375, 1280):
             page.set_viewport_size({"width": width, "height": 900})
-            assert page.evaluate(CUT_SELECTS) == [], (path, width)
+            selects = page.evaluate(CUT_SELECTS)
+            assert selects["measured"] >= 5, (path, width)  # the form's selects, not an empty page
+            assert selects["cut"] == [], (path, width)
