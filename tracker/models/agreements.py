@@ -36,6 +36,28 @@ class AgreementQuerySet(TrackedQuerySet):
             return self.filter(Exists(AgreementParty.objects.filter(party=party, agreement=OuterRef("pk"))))
         return self.filter(pk__in=AgreementParty.objects.filter(party=party).values("agreement"))
 
+    def for_table(self):
+        """Only what an agreement's row in a table shows (tracker_tables.agreement_rows): the
+        descriptions and notes stay in the database, as does the yen rate's record (its id says
+        whether there is a yen value)."""
+        return self.only(
+            "slug",
+            "title",
+            "title_ja",
+            "title_ru",
+            "status",
+            "signed_on",
+            "signed_on_accuracy",
+            "amount",
+            "currency",
+            "value_exactness",
+            "value_reading",
+            "yen_rate",
+            "yen_value",
+            "is_aggregate",
+            "is_synthetic",
+        )
+
     def in_sector(self, sector):
         """The agreements of `sector`, as an IN over the link table (not a join): a sector's few
         agreements can lead the query."""

@@ -8,7 +8,7 @@ from .common import current_progress, follows_renamed_slugs, render_filtered_lis
 
 
 def agreement_list(request):
-    queryset = Agreement.objects.public().select_related("yen_rate")  # countries: the table's own query
+    queryset = Agreement.objects.public().for_table()  # countries: the table's own query
     filterset = AgreementFilter(request.GET, queryset=queryset, request=request)
     return render_filtered_list(request, filterset, "tracker/agreement_list.html")
 

@@ -119,7 +119,7 @@ def group_context(agreements, commitments=None, *, list_query="", counted_in=Non
     else:
         counted = counted_sum(agreements)
     context = {
-        "agreements": list(agreements.select_related("yen_rate").order_by("title")[:SHOWN]),
+        "agreements": list(agreements.for_table().order_by("title")[:SHOWN]),
         "agreement_total": sum(count for _value, _label, count in statuses),
         "agreement_statuses": statuses,
         "counted": counted,
