@@ -15,6 +15,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import freshness
 from .models import (
     Agreement,
     AgreementParty,
@@ -312,15 +313,30 @@ class LoadedChoices(django_filters.fields.ModelChoiceIterator):
         return len(self.field.records()) + (self.field.empty_label is not None)
 
 
+# The records a filter offers, by name: each list is read once per data version and kept
+# (tracker.freshness.kept), so a list page does not read them again for every request.
+CHOICE_RECORDS = {
+    "countries": Party.objects.countries,
+    "organizations": Party.objects.organizations,
+    "priority_areas": PriorityArea.objects.all,
+    "sectors": Sector.objects.all,
+}
+
+
 class RecordChoiceField(django_filters.fields.ModelChoiceField):
-    """A choice of records (countries, sectors…) read once per form: rendering the choices and
-    checking the value chosen cost one query, not one each (Django's field queries for both)."""
+    """A choice of records (countries, sectors…), kept per data version under their name in
+    CHOICE_RECORDS: rendering the choices and checking the value chosen read no table (Django's
+    field queries for both)."""
 
     iterator = LoadedChoices
 
+    def __init__(self, *args, records, **kwargs):
+        self.records_name = records
+        super().__init__(*args, **kwargs)
+
     def records(self):
-        if getattr(self, "_records_of", None) is not self.queryset:
-            self._records, self._records_of = list(self.queryset), self.queryset
+        if not hasattr(self, "_records"):
+            self._records = freshness.kept("choices", lambda: list(self.queryset), self.records_name)
         return self._records
 
     def to_python(self, value):
@@ -336,22 +352,23 @@ class RecordChoiceField(django_filters.fields.ModelChoiceField):
 
 
 class RecordChoiceFilter(django_filters.ModelChoiceFilter):
+    """A filter by one of the records named in CHOICE_RECORDS (`records`), chosen by its slug."""
+
     field_class = RecordChoiceField
 
-
-def slug_choice(queryset, label, **kwargs):
-    return RecordChoiceFilter(
-        queryset=queryset, to_field_name="slug", label=label, empty_label=_("Any"), **kwargs
-    )
+    def __init__(self, *, records, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("empty_label", _("Any"))
+        super().__init__(queryset=CHOICE_RECORDS[records](), records=records, **kwargs)
 
 
 class CommitmentFilter(FilterSet):
     q = SearchFilter(*COMMITMENT_SEARCH, named_by=commitment_named_by)
-    priority_area = slug_choice(PriorityArea.objects.all(), _("Priority area"))
+    priority_area = RecordChoiceFilter(records="priority_areas", label=_("Priority area"))
     status = django_filters.ChoiceFilter(
         choices=Commitment.Status.choices, label=_("Status"), empty_label=_("Any")
     )
-    country = slug_choice(Party.objects.countries(), _("Country"), field_name="countries")
+    country = RecordChoiceFilter(records="countries", label=_("Country"), field_name="countries")
     origin = django_filters.ChoiceFilter(
         choices=Commitment.Origin.choices, label=_("Origin"), empty_label=_("Any")
     )
@@ -433,23 +450,9 @@ class AgreementFilterForm(forms.Form):
 
 class AgreementFilter(FilterSet):
     q = SearchFilter(*AGREEMENT_SEARCH, named_by=agreement_named_by)
-    country = PartyFilter(
-        queryset=Party.objects.countries(),
-        to_field_name="slug",
-        label=_("Country"),
-        empty_label=_("Any"),
-        probe_if_narrowed=True,
-    )
-    organization = PartyFilter(
-        queryset=Party.objects.organizations(),
-        widget=NameSelect,
-        to_field_name="slug",
-        label=_("Organization"),
-        empty_label=_("Any"),
-    )
-    sector = SectorFilter(
-        queryset=Sector.objects.all(), to_field_name="slug", label=_("Sector"), empty_label=_("Any")
-    )
+    country = PartyFilter(records="countries", label=_("Country"), probe_if_narrowed=True)
+    organization = PartyFilter(records="organizations", widget=NameSelect, label=_("Organization"))
+    sector = SectorFilter(records="sectors", label=_("Sector"))
     instrument = django_filters.ChoiceFilter(
         choices=Agreement.Instrument.choices, label=_("Kind of document"), empty_label=_("Any")
     )
@@ -504,9 +507,7 @@ class InvolvingFilter(RecordChoiceFilter):
 class ChangeFilter(FilterSet):
     """The status history export: every step, or those of one country or one kind of record."""
 
-    country = InvolvingFilter(
-        queryset=Party.objects.countries(), to_field_name="slug", label=_("Country"), empty_label=_("Any")
-    )
+    country = InvolvingFilter(records="countries", label=_("Country"))
     kind = django_filters.ChoiceFilter(
         choices=[("commitment", _("Commitments")), ("agreement", _("Agreements"))],
         method="of_kind",
@@ -525,7 +526,7 @@ class ChangeFilter(FilterSet):
 class AssessmentFilter(FilterSet):
     """The verdicts export: all of them, or one country's, or one verdict's."""
 
-    country = slug_choice(Party.objects.countries(), _("Country"))
+    country = RecordChoiceFilter(records="countries", label=_("Country"))
     verdict = django_filters.ChoiceFilter(
         choices=CountryAssessment.Verdict.choices, label=_("Verdict"), empty_label=_("Any")
     )

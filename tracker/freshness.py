@@ -12,6 +12,7 @@ shared by every process and server when CACHE_URL says so), keyed on that versio
 save shows on the next request everywhere.
 """
 
+import contextvars
 import hashlib
 import logging
 import threading
@@ -35,10 +36,24 @@ PRUNE_EVERY = 200
 COMPUTE_WAIT_SECONDS = 30
 _local = threading.Lock()
 logger = logging.getLogger(__name__)
+# Within a public page's request (per_version), the version read first: the page and every figure
+# it shows are kept under one version, for one query.
+_request_token = contextvars.ContextVar("request_token", default=None)
 
 
 def current_token():
-    """The data's version now, or None before the first write (nothing is kept then)."""
+    """The data's version now, or None before the first write (nothing is kept then); read once
+    per public page's request."""
+    read = _request_token.get()
+    if read:
+        return read[0]
+    token = _read_token()
+    if read is not None:
+        read.append(token)
+    return token
+
+
+def _read_token():
     # One query, one snapshot: the newest id, and the rows among the WINDOW before it, read from
     # the primary key's index (a page served from the cache costs this query and a cache read).
     newest_id = DataVersion.objects.order_by("-id").values("id")[:1]
@@ -126,6 +141,13 @@ def per_version(view):
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
+        reading = _request_token.set([])
+        try:
+            return serve(request, *args, **kwargs)
+        finally:
+            _request_token.reset(reading)
+
+    def serve(request, *args, **kwargs):
         token = None
         if settings.PUBLIC_PAGE_CACHE and request.method in ("GET", "HEAD"):
             token = current_token()
