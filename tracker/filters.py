@@ -323,6 +323,11 @@ CHOICE_RECORDS = {
 }
 
 
+def choice_records(name):
+    """The records CHOICE_RECORDS names, as a list kept for the data version."""
+    return freshness.kept("choices", lambda: list(CHOICE_RECORDS[name]()), name)
+
+
 class RecordChoiceField(django_filters.fields.ModelChoiceField):
     """A choice of records (countries, sectors…), kept per data version under their name in
     CHOICE_RECORDS: rendering the choices and checking the value chosen read no table (Django's
@@ -336,7 +341,7 @@ class RecordChoiceField(django_filters.fields.ModelChoiceField):
 
     def records(self):
         if not hasattr(self, "_records"):
-            self._records = freshness.kept("choices", lambda: list(self.queryset), self.records_name)
+            self._records = choice_records(self.records_name)
         return self._records
 
     def to_python(self, value):

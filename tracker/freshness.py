@@ -17,6 +17,7 @@ import hashlib
 import logging
 import threading
 import time
+from contextlib import contextmanager
 from functools import wraps
 
 from django.conf import settings
@@ -36,14 +37,13 @@ PRUNE_EVERY = 200
 COMPUTE_WAIT_SECONDS = 30
 _local = threading.Lock()
 logger = logging.getLogger(__name__)
-# Within a public page's request (per_version), the version read first: the page and every figure
-# it shows are kept under one version, for one query.
+# The version read first within one_version() (a public page's request: per_version).
 _request_token = contextvars.ContextVar("request_token", default=None)
 
 
 def current_token():
-    """The data's version now, or None before the first write (nothing is kept then); read once
-    per public page's request."""
+    """The data's version now, or None before the first write (nothing is kept then); within
+    one_version(), the version read first."""
     read = _request_token.get()
     if read:
         return read[0]
@@ -51,6 +51,17 @@ def current_token():
     if read is not None:
         read.append(token)
     return token
+
+
+@contextmanager
+def one_version():
+    """Within it, the data version is read once: a page and every figure it shows are kept under
+    one version, for one query."""
+    reading = _request_token.set([])
+    try:
+        yield
+    finally:
+        _request_token.reset(reading)
 
 
 def _read_token():
@@ -141,11 +152,8 @@ def per_version(view):
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
-        reading = _request_token.set([])
-        try:
+        with one_version():
             return serve(request, *args, **kwargs)
-        finally:
-            _request_token.reset(reading)
 
     def serve(request, *args, **kwargs):
         token = None

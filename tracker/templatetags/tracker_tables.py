@@ -15,7 +15,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from tracker.addresses import page_url, slug_url
-from tracker.models import Agreement, AgreementParty, Commitment, Party
+from tracker.filters import choice_records
+from tracker.models import Agreement, AgreementParty, Commitment
 
 from .tracker_format import (
     badge,
@@ -83,19 +84,20 @@ def table_row(record, page, tags, cells):
 
 
 def countries_by_agreement(agreements):
-    """{agreement id: [country name, …]} for a table's agreements, in one query: the countries among
-    their parties, each once, in the order of their roles (AgreementParty's own order), each named
-    once per table. A prefetch of the party roles built a queryset and two records per role."""
+    """{agreement id: [country name, …]} for a table's agreements, in one query of the link table
+    alone: the countries (kept with the filter forms' choices) among their parties, each once, in
+    the order of their roles, then names (AgreementParty's own order), each named once per table."""
+    countries = {country.pk: country for country in choice_records("countries")}
     roles = (
         AgreementParty.objects.filter(agreement__in=[agreement.pk for agreement in agreements])
-        .filter(party__kind=Party.Kind.COUNTRY)
-        .order_by("agreement_id", "role", "party__name")  # grouped by agreement, with no join to order them
-        .values_list("agreement_id", "party_id", "party__name", "party__name_ja", "party__name_ru")
+        .filter(party__in=list(countries))
+        .order_by()
+        .values_list("agreement_id", "role", "party_id")
     )
     names, found = {}, {}
-    for agreement_id, party_id, name, name_ja, name_ru in roles:
+    for agreement_id, _role, party_id in sorted(roles, key=lambda row: (*row[:2], countries[row[2]].name)):
         if party_id not in names:
-            names[party_id] = text(Party(pk=party_id, name=name, name_ja=name_ja, name_ru=name_ru), "name")
+            names[party_id] = text(countries[party_id], "name")
         found.setdefault(agreement_id, {}).setdefault(party_id, names[party_id])
     return {agreement_id: list(countries.values()) for agreement_id, countries in found.items()}
 
