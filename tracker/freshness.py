@@ -22,8 +22,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import router, transaction
-from django.db.models import Count, Max, Subquery
+from django.db import connections, router, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -67,12 +66,17 @@ def one_version():
 def _read_token():
     # One query, one snapshot: the newest id, and the rows among the WINDOW before it, read from
     # the primary key's index (a page served from the cache costs this query and a cache read).
-    newest_id = DataVersion.objects.order_by("-id").values("id")[:1]
-    latest = DataVersion.objects.filter(id__gt=Subquery(newest_id) - WINDOW)
-    version = latest.aggregate(newest=Max("id"), committed=Count("id"))
-    if version["newest"] is None:
+    # Written as SQL: the ORM took 0.36 ms to build this query, which runs in 0.005 (SQLite).
+    alias = router.db_for_read(DataVersion)
+    connection = connections[alias]
+    table, key = (connection.ops.quote_name(name) for name in (DataVersion._meta.db_table, "id"))
+    with connection.cursor() as cursor:
+        latest = f"{key} > (SELECT MAX({key}) FROM {table}) - %s"
+        cursor.execute(f"SELECT MAX({key}), COUNT({key}) FROM {table} WHERE {latest}", [WINDOW])
+        newest, committed = cursor.fetchone()
+    if newest is None:
         return None
-    return f"{router.db_for_read(DataVersion)}:{version['newest']}:{version['committed']}"
+    return f"{alias}:{newest}:{committed}"
 
 
 def _recorded():
