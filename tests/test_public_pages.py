@@ -620,7 +620,7 @@ def test_result_count_grammar(client, summit_data):
 def test_exports_beyond_the_limit_wait_their_turn_and_pages_stay_free(client, summit_data, monkeypatch):
     from tracker.views import exports
 
-    monkeypatch.setattr(exports, "BATCH", 10)  # the shipped lists then take several batches
+    monkeypatch.setattr(exports, "READ_AHEAD", 10)  # the shipped lists are then long exports
     running = [client.get("/agreements.csv") for _ in range(exports.EXPORTS_AT_ONCE)]  # started, not yet read
     refused = client.get("/commitments.json")
     assert refused.status_code == 503 and refused["Retry-After"] == "10"
@@ -650,9 +650,9 @@ def test_a_long_export_closed_unread_closes_its_query_at_once(client, summit_dat
             super().__init__(*args)
             opened.append(self)
 
-    monkeypatch.setattr(exports, "BATCH", 10)
+    monkeypatch.setattr(exports, "READ_AHEAD", 10)
     monkeypatch.setattr(exports, "Batches", Recorded)
-    response = client.get("/agreements.csv")  # long at 10 a batch: it holds a slot and a cursor
+    response = client.get("/agreements.csv")  # long when 10 rows are read ahead: a slot and a cursor
     assert response.status_code == 200 and opened[0].long
     assert opened[0].rows.gi_frame is not None  # the query is open, partly read
     with keeping_test_connection():
@@ -666,13 +666,19 @@ def test_a_long_export_closed_unread_closes_its_query_at_once(client, summit_dat
     assert again.status_code == 200 and content(again)  # its slot was free again; read, it is freed
 
 
+@pytest.mark.parametrize("read_ahead", [5, 2000])
 @pytest.mark.parametrize("url", ["/agreements.json", "/commitments.json", "/changes.json"])
-def test_an_export_in_several_batches_has_every_row_once_in_order(client, summit_data, monkeypatch, url):
+def test_an_export_in_several_batches_has_every_row_once_in_order(
+    client, summit_data, monkeypatch, url, read_ahead
+):
     from tracker.views import exports
 
     whole = json.loads(content(client.get(url)))
-    monkeypatch.setattr(exports, "BATCH", 3)  # the first batch read ahead, then the rest
-    assert len(whole) > 3 * 2
+    # Batches of 3: from the rows read ahead (5: a batch and a part, then the rest from the
+    # cursor; 2,000: every row), each batch with its links.
+    monkeypatch.setattr(exports, "BATCH", 3)
+    monkeypatch.setattr(exports, "READ_AHEAD", read_ahead)
+    assert len(whole) > 5 * 2
     assert json.loads(content(client.get(url))) == whole
 
 
@@ -842,7 +848,7 @@ def test_a_head_request_gets_the_headers_of_a_get_and_no_body(summit_data, monke
     assert head_headers["Content-Length"] == headers["Content-Length"] == str(len(body))
     assert head_headers["Content-Type"] == headers["Content-Type"]
     # A long export: no rows sent, and its slot free again once the server closes the response.
-    monkeypatch.setattr(exports, "BATCH", 10)
+    monkeypatch.setattr(exports, "READ_AHEAD", 10)
     status, headers, body = wsgi_call("HEAD", "/agreements.csv")
     assert (status, body) == ("200 OK", b"") and headers["Content-Type"].startswith("text/csv")
     assert exports.export_slots._value == exports.EXPORTS_AT_ONCE
