@@ -82,17 +82,18 @@ PAGES = [
     ("/changes/", 2),
     # latest changes with subjects; latest verdicts with their commitments and countries.
     ("/changes/feed/", 2),
-    # for the first batch of rows (tracker.views.exports.BATCH; rows read ahead that are fewer
-    # than READ_AHEAD say the export is short, with no count): commitments with area, chapter,
-    # proposer, main record; names of parties and sources; per batch (BATCH_QUERIES): countries;
-    # organizations; sources; status steps (the status's date).
-    ("/commitments.csv", 7),
-    ("/commitments.json", 7),
-    # agreements with package; the parties' names and kinds; names of sectors and sources; per
-    # batch: party roles; sectors; commitments; sources; status steps.
-    ("/agreements.csv", 9),
-    ("/agreements.json", 9),
-    # steps with their subjects; names of sources; per batch: their sources.
+    # the data version (the filter's choices and the names the export writes are kept with it);
+    # commitments with area, chapter, proposer, main record; per batch of rows
+    # (tracker.views.exports.BATCH; fewer rows than READ_AHEAD say the export is short, with no
+    # count; BATCH_QUERIES): countries; organizations; sources; status steps (the status's date).
+    ("/commitments.csv", 6),
+    ("/commitments.json", 6),
+    # the data version; agreements with package; per batch: party roles; sectors; commitments;
+    # sources; status steps.
+    ("/agreements.csv", 7),
+    ("/agreements.json", 7),
+    # the data version (source titles kept with it); steps with their subjects; per batch: their
+    # sources.
     ("/changes.csv", 3),
     # per group (commitments, agreements, parties, sources): count and first ten.
     ("/search/?q=Japan", 8),

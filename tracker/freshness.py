@@ -63,6 +63,18 @@ def one_version():
         _request_token.reset(reading)
 
 
+def one_version_per_request(view):
+    """`view` with its request's data version read once (the exports: their filters' choices and
+    the names they write are kept under it)."""
+
+    @wraps(view)
+    def reading_once(request, *args, **kwargs):
+        with one_version():
+            return view(request, *args, **kwargs)
+
+    return reading_once
+
+
 def _read_token():
     # One query, one snapshot: the newest id, and the rows among the WINDOW before it, read from
     # the primary key's index (a page served from the cache costs this query and a cache read).
@@ -155,11 +167,8 @@ def per_version(view):
     citation line, the embed code)."""
 
     @wraps(view)
+    @one_version_per_request
     def cached_view(request, *args, **kwargs):
-        with one_version():
-            return serve(request, *args, **kwargs)
-
-    def serve(request, *args, **kwargs):
         token = None
         if settings.PUBLIC_PAGE_CACHE and request.method in ("GET", "HEAD"):
             token = current_token()

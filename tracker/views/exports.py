@@ -19,7 +19,7 @@ from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .. import compliance
+from .. import compliance, freshness
 from ..addresses import slug_url_parts
 from ..filters import AgreementFilter, AssessmentFilter, ChangeFilter, CommitmentFilter
 from ..models import (
@@ -441,7 +441,13 @@ def labels(choices):
 
 
 def names(model, field):
-    return dict(model.objects.order_by().values_list("pk", field))
+    """{id: `field`} for every row of a small table (parties, sectors, sources), kept for the data
+    version: a short export needed three such queries more than its own rows."""
+
+    def read():
+        return dict(model.objects.order_by().values_list("pk", field))
+
+    return freshness.kept("names", read, model._meta.label, field)
 
 
 def url_maker(request, name):
@@ -451,6 +457,7 @@ def url_maker(request, name):
     return lambda slug: f"{before}{slug}{after}"
 
 
+@freshness.one_version_per_request
 def commitments_export(request, fmt):
     queryset = Commitment.objects.public()
     filterset = CommitmentFilter(request.GET, queryset=queryset, request=request)
@@ -460,9 +467,9 @@ def commitments_export(request, fmt):
     origins, statuses = labels(Commitment.Origin.choices), labels(Commitment.Status.choices)
 
     records = Batches(filterset.qs, COMMITMENT_FIELDS)
+    party_names, source_titles = names(Party, "name"), names(Source, "title")
 
     def rows():
-        party_names, source_titles = names(Party, "name"), names(Source, "title")
         for batch in records:
             ids = [commitment["pk"] for commitment in batch]
             countries = links(
@@ -516,6 +523,7 @@ AGREEMENTS_NEWEST_FIRST_BY_SORTING = (
 )
 
 
+@freshness.one_version_per_request
 def agreements_export(request, fmt):
     queryset = Agreement.objects.public()
     filterset = AgreementFilter(request.GET, queryset=queryset, request=request)
@@ -531,12 +539,16 @@ def agreements_export(request, fmt):
         agreements = agreements.order_by(*AGREEMENTS_NEWEST_FIRST_BY_SORTING)
     records = Batches(agreements, AGREEMENT_FIELDS)
 
+    party_names, sector_names, source_titles = (
+        names(Party, "name"),
+        names(Sector, "name"),
+        names(Source, "title"),
+    )
+    country_names = {
+        party_names[pk] for pk, kind in names(Party, "kind").items() if kind == Party.Kind.COUNTRY
+    }
+
     def rows():
-        parties_with_kinds = list(Party.objects.order_by().values_list("pk", "name", "kind"))
-        party_names = {pk: name for pk, name, _kind in parties_with_kinds}
-        country_names = {name for _pk, name, kind in parties_with_kinds if kind == Party.Kind.COUNTRY}
-        sector_names = names(Sector, "name")
-        source_titles = names(Source, "title")
         for batch in records:
             ids = [agreement["pk"] for agreement in batch]
             parties = links(AgreementParty, "agreement", "party", "role", owners=ids, names=party_names)
@@ -581,6 +593,7 @@ def agreements_export(request, fmt):
     return export(AGREEMENT_COLUMNS, rows(), fmt, "agreements", records=records)
 
 
+@freshness.one_version_per_request
 def changes_export(request, fmt):
     """Every public status record (the history behind the timelines), oldest first."""
     queryset = StatusChange.objects.public().order_by("recorded_at", "pk")
@@ -596,8 +609,9 @@ def changes_export(request, fmt):
 
     records = Batches(filterset.qs, CHANGE_FIELDS)
 
+    source_titles = names(Source, "title")
+
     def rows():
-        source_titles = names(Source, "title")
         for batch in records:
             sources = links(
                 StatusChange.sources.through,
@@ -628,6 +642,7 @@ def changes_export(request, fmt):
     return export(CHANGE_COLUMNS, rows(), fmt, "status-history", records=records)
 
 
+@freshness.one_version_per_request
 def assessments_export(request, fmt):
     """Every country's verdict on the shared commitments naming it."""
     queryset = compliance.standing_assessments().order_by("commitment__slug", "country__slug")
@@ -639,8 +654,9 @@ def assessments_export(request, fmt):
 
     records = Batches(filterset.qs, ASSESSMENT_FIELDS)
 
+    source_titles = names(Source, "title")
+
     def rows():
-        source_titles = names(Source, "title")
         for batch in records:
             sources = links(
                 CountryAssessment.sources.through,
