@@ -179,12 +179,13 @@ def test_a_list_counts_its_matches_only_when_its_page_is_full(client, summit_dat
     assert count_queries == 0 and f"{total} agreements match these filters." in html
 
 
+@pytest.mark.parametrize("options", [{}, {"orphans": 3}, {"allow_empty_first_page": False}])
 @pytest.mark.parametrize("rows", [0, 1, 24, 25, 26, 50, 51])
-def test_the_list_paginator_answers_as_djangos_does(summit_data, rows):
+def test_the_list_paginator_answers_as_djangos_does(summit_data, rows, options):
     """Every page number a reader can send, any number of rows: the same page, rows and count
     as Django's own paginator (invalid numbers give the first page, numbers past either end the
     last)."""
-    from django.core.paginator import Paginator
+    from django.core.paginator import EmptyPage, Paginator
 
     from tracker.models import Agreement
     from tracker.views.common import ListPaginator
@@ -192,8 +193,15 @@ def test_the_list_paginator_answers_as_djangos_does(summit_data, rows):
     create_synthetic(agreements=60, commitments=0, seed=5)
     ids = list(Agreement.objects.order_by("pk").values_list("pk", flat=True)[:rows])
     records = Agreement.objects.filter(pk__in=ids).order_by("pk")
-    for number in [None, "", "1", 1, "01", "2", "3", "4", "99", "0", "-1", "abc", "1.5", 2.0, 1.0, "%00"]:
-        theirs, ours = Paginator(records, 25).get_page(number), ListPaginator(records, 25).get_page(number)
+    numbers = [None, "", "1", 1, "01", " 1", "１", "2", "3", "4", "99", "9" * 50, "0", "-1", "abc", "1.5"]
+    for number in [*numbers, 2.0, 1.0, "%00"]:
+        try:
+            theirs = Paginator(records, 25, **options).get_page(number)
+        except EmptyPage:  # no empty first page allowed, and nothing to show
+            with pytest.raises(EmptyPage):
+                ListPaginator(records, 25, **options).get_page(number)
+            continue
+        ours = ListPaginator(records, 25, **options).get_page(number)
         assert (ours.number, [r.pk for r in ours], ours.paginator.count, ours.paginator.num_pages) == (
             theirs.number,
             [r.pk for r in theirs],
@@ -282,3 +290,22 @@ def test_a_page_is_rendered_once_per_data_version(client, summit_data, monkeypat
     )
     statuses = [get("/agreements/?year=abc")[0].status_code for _again in range(2)]
     assert statuses == [400, 400] and len(rendered) == 2
+
+
+def test_kept_choices_and_names_follow_an_edit(client, summit_data):
+    """The filter forms' choices, the tables' country names and the exports' names are kept with
+    the data version: an editor's save shows in them on the next request."""
+    from tracker.models import Party
+
+    assert "Uzbekistan" in client.get("/agreements/").content.decode()
+    content(client.get("/agreements.csv"))
+    uzbekistan = Party.objects.get(slug="uzbekistan")
+    uzbekistan.name = "Republic of Uzbekistan"
+    uzbekistan.save()
+    html = client.get("/agreements/", {"country": "uzbekistan"}).content.decode()
+    assert '<option value="uzbekistan" selected>Republic of Uzbekistan</option>' in html
+    assert '<td data-label="Countries">Republic of Uzbekistan</td>' in html
+    exported = content(client.get("/agreements.csv", {"country": "uzbekistan"})).decode()
+    assert "Republic of Uzbekistan (" in exported and "Uzbekistan (" not in exported.replace(
+        "Republic of Uzbekistan (", ""
+    )

@@ -91,6 +91,27 @@ def test_the_countries_cell_names_each_country_once_in_the_order_of_their_roles(
     assert cells(html)["国"] == "カザフスタン, Uzbekistan"
 
 
+def test_countries_of_one_role_are_named_in_the_databases_order_of_names(monkeypatch):
+    """Names follow the order the database gives the countries in (Party's ordering, in its
+    collation: PostgreSQL's may put an accented or a lower-case letter elsewhere than Python's
+    code points would), as AgreementParty's order has it. Shown here with the database's list
+    reversed, as a collation unlike Python's would reorder it."""
+    from tracker.templatetags import tracker_tables
+
+    countries = [
+        Party.objects.create(slug=f"country-{code}", name=name, kind="country", iso_code=f"Q{code}")
+        for code, name in zip("ABC", ["Türkiye", "Turkmenistan", "Tuvalu"], strict=True)
+    ]
+    agreement = listed(title="Many countries")
+    for country in countries:
+        AgreementParty.objects.create(agreement=agreement, party=country, role="signatory")
+    database_order = list(reversed(tracker_tables.choice_records("countries")))
+    names = [country.name for country in database_order]
+    assert names != sorted(names)  # Python's own order would give another answer
+    monkeypatch.setattr(tracker_tables, "choice_records", lambda name: database_order)
+    assert cells(agreement_rows([agreement]))["Countries"] == ", ".join(names)
+
+
 def test_rows_speak_the_pages_language():
     agreement = listed(title="Only in English")
     with translation.override("ja"):

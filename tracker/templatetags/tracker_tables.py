@@ -85,9 +85,12 @@ def table_row(record, page, tags, cells):
 
 def countries_by_agreement(agreements):
     """{agreement id: [country name, …]} for a table's agreements, in one query of the link table
-    alone: the countries (kept with the filter forms' choices) among their parties, each once, in
-    the order of their roles, then names (AgreementParty's own order), each named once per table."""
+    alone: the countries (kept with the filter forms' choices, in the database's order of their
+    names) among their parties, each once, in the order of their roles, then names
+    (AgreementParty's own order; the role codes sort alike in any collation), each named once per
+    table."""
     countries = {country.pk: country for country in choice_records("countries")}
+    by_name = {pk: place for place, pk in enumerate(countries)}  # the database's order (Party's)
     roles = (
         AgreementParty.objects.filter(agreement__in=[agreement.pk for agreement in agreements])
         .filter(party__in=list(countries))
@@ -95,7 +98,7 @@ def countries_by_agreement(agreements):
         .values_list("agreement_id", "role", "party_id")
     )
     names, found = {}, {}
-    for agreement_id, _role, party_id in sorted(roles, key=lambda row: (*row[:2], countries[row[2]].name)):
+    for agreement_id, _role, party_id in sorted(roles, key=lambda row: (*row[:2], by_name[row[2]])):
         if party_id not in names:
             names[party_id] = text(countries[party_id], "name")
         found.setdefault(agreement_id, {}).setdefault(party_id, names[party_id])

@@ -440,14 +440,16 @@ def labels(choices):
     return {value: str(label) for value, label in choices}
 
 
-def names(model, field):
-    """{id: `field`} for every row of a small table (parties, sectors, sources), kept for the data
-    version: a short export needed three such queries more than its own rows."""
+def names(model, *fields):
+    """{id: its `fields`' value (a tuple of them where several)} for every row of a small table
+    (parties, sectors, sources), kept for the data version: a short export needed three such
+    queries more than its own rows."""
 
     def read():
-        return dict(model.objects.order_by().values_list("pk", field))
+        rows = model.objects.order_by().values_list("pk", *fields)
+        return {pk: values[0] if len(values) == 1 else tuple(values) for pk, *values in rows}
 
-    return freshness.kept("names", read, model._meta.label, field)
+    return freshness.kept("names", read, model._meta.label, *fields)
 
 
 def url_maker(request, name):
@@ -466,8 +468,8 @@ def commitments_export(request, fmt):
     url = url_maker(request, "tracker:commitment_detail")
     origins, statuses = labels(Commitment.Origin.choices), labels(Commitment.Status.choices)
 
-    records = Batches(filterset.qs, COMMITMENT_FIELDS)
     party_names, source_titles = names(Party, "name"), names(Source, "title")
+    records = Batches(filterset.qs, COMMITMENT_FIELDS)  # its cursor stays open: nothing may fail after it
 
     def rows():
         for batch in records:
@@ -537,16 +539,11 @@ def agreements_export(request, fmt):
     agreements = filterset.qs
     if not agreements.query.order_by:  # no `sort` asked: the list's default order
         agreements = agreements.order_by(*AGREEMENTS_NEWEST_FIRST_BY_SORTING)
-    records = Batches(agreements, AGREEMENT_FIELDS)
-
-    party_names, sector_names, source_titles = (
-        names(Party, "name"),
-        names(Sector, "name"),
-        names(Source, "title"),
-    )
-    country_names = {
-        party_names[pk] for pk, kind in names(Party, "kind").items() if kind == Party.Kind.COUNTRY
-    }
+    parties = names(Party, "name", "kind")  # one read: each party's name and kind together
+    party_names = {pk: name for pk, (name, _kind) in parties.items()}
+    country_names = {name for name, kind in parties.values() if kind == Party.Kind.COUNTRY}
+    sector_names, source_titles = names(Sector, "name"), names(Source, "title")
+    records = Batches(agreements, AGREEMENT_FIELDS)  # its cursor stays open: nothing may fail after it
 
     def rows():
         for batch in records:
@@ -607,9 +604,8 @@ def changes_export(request, fmt):
         "agreement": labels(Agreement.Status.choices),
     }
 
-    records = Batches(filterset.qs, CHANGE_FIELDS)
-
     source_titles = names(Source, "title")
+    records = Batches(filterset.qs, CHANGE_FIELDS)  # its cursor stays open: nothing may fail after it
 
     def rows():
         for batch in records:
@@ -652,9 +648,8 @@ def assessments_export(request, fmt):
     url = url_maker(request, "tracker:commitment_detail")
     verdicts = labels(Verdict.choices)
 
-    records = Batches(filterset.qs, ASSESSMENT_FIELDS)
-
     source_titles = names(Source, "title")
+    records = Batches(filterset.qs, ASSESSMENT_FIELDS)  # its cursor stays open: nothing may fail after it
 
     def rows():
         for batch in records:
