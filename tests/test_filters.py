@@ -78,3 +78,17 @@ def test_a_country_is_probed_only_where_another_filter_leads_the_query(crossed):
     assert "EXISTS" in sql({"country": "uzbekistan", "sector": "test-energy"})
     assert "EXISTS" in sql({"country": "uzbekistan", "status": "signed"})
     assert "EXISTS" not in sql({"organization": "jbic", "sector": "test-energy"})  # organizations: few links
+
+
+def test_a_country_after_a_sector_stays_a_probe_on_postgresql(crossed):
+    """PostgreSQL would turn the probe into a semi-join over all the country's links; after a
+    sector (few rows left) it is kept a probe, with OFFSET 0 (AgreementQuerySet.with_party)."""
+    from django.db import connection
+
+    def sql(query):
+        return str(AgreementFilter(query, queryset=Agreement.objects.public()).qs.query)
+
+    fenced = sql({"country": "uzbekistan", "sector": "test-energy", "status": "signed"})
+    assert ("OFFSET 0)" in fenced) == (connection.vendor == "postgresql")
+    assert "OFFSET 0" not in sql({"country": "uzbekistan", "status": "signed"})
+    assert "OFFSET 0" not in sql({"country": "uzbekistan", "organization": "jbic"})

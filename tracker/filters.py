@@ -426,15 +426,19 @@ class PartyFilter(RecordChoiceFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        return qs.with_party(value, probe=self.probe_if_narrowed and self.narrowed_elsewhere())
+        narrowed = self.narrowed_by()
+        probe = self.probe_if_narrowed and bool(narrowed)
+        # A sector leaves few rows: probe them even on PostgreSQL (AgreementQuerySet.with_party).
+        return qs.with_party(value, probe=probe, fenced=probe and "sector" in narrowed)
 
-    def narrowed_elsewhere(self):
+    def narrowed_by(self):
+        """The names of the other filters set (the sort aside)."""
         chosen = self.parent.form.cleaned_data
-        return any(
-            chosen.get(name) not in (None, "", [])
+        return [
+            name
             for name, other in self.parent.filters.items()
-            if other is not self and name != "sort"
-        )
+            if other is not self and name != "sort" and chosen.get(name) not in (None, "", [])
+        ]
 
 
 class SectorFilter(RecordChoiceFilter):
