@@ -102,7 +102,7 @@ def countries_by_agreement(agreements):
         if party_id not in names:
             names[party_id] = text(countries[party_id], "name")
         found.setdefault(agreement_id, {}).setdefault(party_id, names[party_id])
-    return {agreement_id: list(countries.values()) for agreement_id, countries in found.items()}
+    return {agreement_id: list(named.values()) for agreement_id, named in found.items()}
 
 
 def rows_or_empty(rows, columns, empty_text, default):
