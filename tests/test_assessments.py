@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from tests.test_fixtures import fixture_records, write_fixture
+from tests.test_public_pages import content
 from tracker import compliance, method
 from tracker.models import Agreement, Commitment, CountryAssessment, Party, Proposal, Source, Verdict
 
@@ -385,11 +386,11 @@ def test_verdicts_are_in_the_exports_the_dictionary_and_the_feeds(client, summit
     assessment = assess(
         commitment, kazakhstan, "partial", Source.objects.get(slug="summit-overview-2025-12-25")
     )
-    csv_text = b"".join(client.get("/assessments.csv").streaming_content).decode()
+    csv_text = content(client.get("/assessments.csv")).decode()
     assert "tokyo-initiative-3-trillion-yen,¥3 trillion" in csv_text.replace('"', "")
     assert ",kazakhstan,partial,Partial compliance or work in progress,0," in csv_text
     rows = client.get("/assessments.json", {"country": "uzbekistan"})
-    assert b"".join(rows.streaming_content).strip() == b"[\n]"
+    assert content(rows).strip() == b"[\n]"
     assert client.get("/assessments.json", {"verdict": "bogus"}).status_code == 400
     assert "score" in client.get("/data/").content.decode()
     for feed in (

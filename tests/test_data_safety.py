@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 def admin_export(client):
     response = client.get(reverse("admin:tracker_agreement_export"))
     assert response.status_code == 200
-    return b"".join(response.streaming_content).decode("utf-8-sig")
+    return content(response).decode("utf-8-sig")
 
 
 def preview(client, text):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.admin_forms import form_data, short_form_data
+from tests.test_public_pages import content
 from tracker.models import Agreement, Commitment, Proposal, Source, StatusChange
 from tracker.services import imports
 
@@ -805,7 +806,7 @@ def test_admin_export_follows_the_list_filters(editor_client, summit_data):
     response = editor_client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    body = content(response).decode("utf-8-sig")
     assert next(csv.reader(io.StringIO(body))) == imports.COLUMNS
     rows = list(csv.DictReader(io.StringIO(body)))
     assert {row["slug"] for row in rows} == {
@@ -1250,7 +1251,7 @@ def row_problems(preview):
 def admin_export(client):
     response = client.get(reverse("admin:tracker_agreement_export"))
     assert response.status_code == 200
-    return b"".join(response.streaming_content).decode("utf-8-sig")
+    return content(response).decode("utf-8-sig")
 
 
 def test_an_import_reads_iso_dates_only_and_says_why(editor_client, summit_data):

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from tests.factories import make_agreement
+from tests.test_public_pages import content
 from tracker.filters import AgreementFilter
 from tracker.models import Agreement, AgreementParty, Party, Sector
 
@@ -63,7 +64,7 @@ def expected(query):
 @pytest.mark.parametrize("query", QUERIES)
 def test_every_combination_of_filters_finds_each_match_once(client, crossed, query):
     response = client.get("/agreements.json", query)
-    exported = [row["slug"] for row in json.loads(b"".join(response.streaming_content))]
+    exported = [row["slug"] for row in json.loads(content(response))]
     assert len(exported) == len(set(exported))  # nothing twice
     assert set(exported) == expected(query) != set()
     counted = client.get("/agreements/", query).context["page"].paginator.count

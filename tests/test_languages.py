@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from tests.pages import first_sentence
+from tests.test_public_pages import content
 from tracker.models import Agreement
 from tracker.money import Amount
 from tracker.templatetags.tracker_format import percent, qualified_yen, yen, yen_short
@@ -266,7 +267,7 @@ def test_an_exports_labels_are_in_its_pages_language_on_every_row(client, summit
     with translation.override(code):
         expected = {value: str(label) for value, label in Agreement.Status.choices}
     response = client.get(f"/{code}/agreements.csv")
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(content(response).decode("utf-8-sig"))))
     assert len(rows) == Agreement.objects.public().count()
     assert {row["status_label"] for row in rows} == {expected[row["status"]] for row in rows}
     with translation.override("en"):

@@ -308,6 +308,33 @@ def test_a_page_is_rendered_once_per_data_version(client, summit_data, monkeypat
     assert statuses == [400, 400] and len(rendered) == 2
 
 
+def test_choices_and_names_are_remembered_by_the_process_for_their_version(client, summit_data, monkeypatch):
+    """The filters' choices and the exports' names come from the cache once per data version and
+    process, then from the process itself (unpickling them from the cache on every request was a
+    tenth of a short export); a new version reads them again."""
+    from tracker import freshness
+
+    read = []
+    kept = freshness.kept
+
+    def counted(name, *args):
+        read.append(name)
+        return kept(name, *args)
+
+    monkeypatch.setattr(freshness, "kept", counted)
+    for visit in range(2):
+        content(client.get("/agreements.json", {"country": "uzbekistan", "sector": "renewable-energy"}))
+        # Another sort each visit: a page not kept, rendered again.
+        client.get("/agreements/", {"country": "kazakhstan", "sort": ["title", "-value"][visit]})
+        if visit == 0:
+            first, read[:] = list(read), []
+    assert {"choices", "names"} <= set(first)
+    assert read == []  # the second visit asked the cache for none of them
+    freshness.bump()
+    content(client.get("/agreements.json", {"country": "uzbekistan"}))
+    assert {"choices", "names"} <= set(read)
+
+
 def test_kept_choices_and_names_follow_an_edit(client, summit_data):
     """The filter forms' choices, the tables' country names and the exports' names are kept with
     the data version: an editor's save shows in them on the next request."""

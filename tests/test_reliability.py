@@ -14,6 +14,7 @@ from django.db import OperationalError, ProgrammingError
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.test_public_pages import content
 from tracker.models import Agreement
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,7 +151,7 @@ def test_admin_export_never_starts_a_formula(editor_client, summit_data):
     Agreement.objects.filter(slug="smartmining-plus").update(title='=HYPERLINK("http://evil","x")')
     response = editor_client.get(reverse("admin:tracker_agreement_export"))
     assert response.status_code == 200
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    body = content(response).decode("utf-8-sig")
     rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(body))}
     assert rows["smartmining-plus"]["title"] == '\'=HYPERLINK("http://evil","x")'
 

@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from tests.pages import text_of
+from tests.test_public_pages import content
 from tracker.models import Agreement, Commitment, Party, StatusChange
 from tracker.progress import compute_progress
 from tracker.templatetags.tracker_format import qualified_share, qualified_yen
@@ -23,7 +24,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def csv_rows(response):
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    body = content(response).decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(body)))
 
 
@@ -118,7 +119,7 @@ def test_the_history_export_filters_by_country_and_kind_and_refuses_bad_values(c
     kyrgyzstan = Party.objects.get(slug="kyrgyzstan")
     rows = csv_rows(client.get("/changes.csv", {"country": "kyrgyzstan"}))
     assert len(rows) == StatusChange.objects.public().involving(kyrgyzstan).count()
-    data = json.loads(b"".join(client.get("/changes.json", {"kind": "agreement"}).streaming_content))
+    data = json.loads(content(client.get("/changes.json", {"kind": "agreement"})))
     assert {row["subject_kind"] for row in data} == {"agreement"}
     assert len(data) == StatusChange.objects.public().filter(agreement__isnull=False).count()
     refused = client.get("/changes.csv", {"country": "atlantis"})
@@ -134,7 +135,7 @@ def test_the_history_export_filters_by_country_and_kind_and_refuses_bad_values(c
     ],
 )
 def test_the_data_dictionary_describes_every_column_each_export_writes(client, summit_data, url, columns):
-    body = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
+    body = content(client.get(url)).decode("utf-8-sig")
     header = next(csv.reader(io.StringIO(body)))
     assert header == list(columns)
     page = client.get("/data/").content.decode()

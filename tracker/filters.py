@@ -313,8 +313,9 @@ class LoadedChoices(django_filters.fields.ModelChoiceIterator):
         return len(self.field.records()) + (self.field.empty_label is not None)
 
 
-# The records a filter offers, by name: each list is read once per data version and kept
-# (tracker.freshness.kept), so a list page does not read them again for every request.
+# The records a filter offers, by name: each list is read once per data version, kept in the
+# cache and remembered by each process (tracker.freshness.kept_in_process), so a list page does
+# not read them again for every request.
 CHOICE_RECORDS = {
     "countries": Party.objects.countries,
     "organizations": Party.objects.organizations,
@@ -325,7 +326,7 @@ CHOICE_RECORDS = {
 
 def choice_records(name):
     """The records CHOICE_RECORDS names, as a list kept for the data version."""
-    return freshness.kept("choices", lambda: list(CHOICE_RECORDS[name]()), name)
+    return freshness.kept_in_process("choices", lambda: list(CHOICE_RECORDS[name]()), name)
 
 
 class RecordChoiceField(django_filters.fields.ModelChoiceField):

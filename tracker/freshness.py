@@ -158,6 +158,31 @@ def kept(name, compute, *key):
         return value
 
 
+# Small values kept() serves to every request (the filters' choices, the names the exports
+# write), remembered by the process for the one data version they were read under: from the
+# cache each read cost a hashed key and an unpickling of model objects, a tenth of a short
+# export's time. Replaced whole when the version moves on.
+_in_process = {"token": None, "values": {}}
+
+
+def kept_in_process(name, compute, *key):
+    """kept(), remembered by this process for the current data version. Only for small values
+    no caller changes: the process's threads share them."""
+    global _in_process
+    token = current_token()
+    if token is None:
+        return compute()
+    remembered = _in_process
+    if remembered["token"] != token:
+        remembered = _in_process = {"token": token, "values": {}}
+    lookup = (name, settings.SHOW_SYNTHETIC_RECORDS, *key)
+    try:
+        return remembered["values"][lookup]
+    except KeyError:
+        value = remembered["values"][lookup] = kept(name, compute, *key)
+        return value
+
+
 def per_version(view):
     """Serve a public page rendered once per data version, day, address and host.
 
@@ -202,6 +227,8 @@ def per_version(view):
 
 def forget():
     """Drop every kept figure and page (tests that swap databases or settings under one version)."""
+    global _in_process
+    _in_process = {"token": None, "values": {}}
     _cached("clear")
 
 
