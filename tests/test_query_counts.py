@@ -335,6 +335,52 @@ def test_choices_and_names_are_remembered_by_the_process_for_their_version(clien
     assert {"choices", "names"} <= set(read)
 
 
+def test_a_filter_forms_select_boxes_are_written_once_per_version_language_and_choice(
+    client, summit_data, monkeypatch
+):
+    """The select boxes of a list's filter form are remembered by the process, each for the data
+    version, the page's language and the value chosen; one with an error (a value no choice has)
+    is written every time, so that no client can fill the memory with values of its own."""
+    from django.forms import Select
+
+    from tracker import freshness
+
+    written = []
+    render = Select.render
+
+    def counted(self, name, value, *args, **kwargs):
+        written.append((name, value))
+        return render(self, name, value, *args, **kwargs)
+
+    monkeypatch.setattr(Select, "render", counted)
+
+    def page(path, query):
+        written.clear()
+        return client.get(path, query).content.decode()
+
+    first = page("/agreements/", {"country": "uzbekistan"})
+    assert ("country", "uzbekistan") in written and len(written) >= 6  # every select written
+    second = page("/agreements/", {"country": "uzbekistan", "status": "signed"})
+    assert [name for name, _value in written] == ["status"]  # only the one whose choice is new
+    assert '<option value="uzbekistan" selected>Uzbekistan</option>' in first
+    assert '<option value="uzbekistan" selected>Uzbekistan</option>' in second
+    assert '<option value="signed" selected>' in second and '<option value="signed" selected>' not in first
+    other = page("/agreements/", {"country": "kazakhstan"})
+    assert written == [("country", "kazakhstan")]
+    assert '<option value="kazakhstan" selected>' in other and 'value="uzbekistan" selected' not in other
+    japanese = page("/ja/agreements/", {"country": "uzbekistan"})
+    assert ("country", "uzbekistan") in written and "ウズベキスタン" in japanese
+    for _visit in range(2):
+        refused = page("/agreements/", {"country": "nowhere"})
+        assert ("country", "nowhere") in written and 'aria-invalid="true"' in refused
+    remembered = set(freshness._in_process["values"])
+    assert not any("nowhere" in repr(lookup) for lookup in remembered)
+    monkeypatch.setattr(freshness, "IN_PROCESS_MOST", len(remembered))  # full: written, not kept
+    page("/agreements/", {"country": "tajikistan"})
+    page("/agreements/", {"country": "tajikistan", "sort": "title"})  # another page: not a kept one
+    assert ("country", "tajikistan") in written and set(freshness._in_process["values"]) == remembered
+
+
 def test_kept_choices_and_names_follow_an_edit(client, summit_data):
     """The filter forms' choices, the tables' country names and the exports' names are kept with
     the data version: an editor's save shows in them on the next request."""

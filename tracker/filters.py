@@ -10,6 +10,7 @@ import snowballstemmer
 from django import forms
 from django.conf import settings
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.forms import BoundField
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import get_language, pgettext_lazy
@@ -144,6 +145,27 @@ def shallow_copy(filter_):
     return duplicate
 
 
+class RememberedSelect(BoundField):
+    """A filter form's field whose select box is written once per data version, language and value
+    chosen, then remembered by the process (freshness.remembered): building and writing its
+    options was most of a list page's filter form, and the select boxes of a list show the same
+    few choices on every page. A field with an error is written each time."""
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        if widget or attrs or only_initial or not isinstance(self.field.widget, forms.Select) or self.errors:
+            return super().as_widget(widget, attrs, only_initial)
+        lookup = (
+            "select",
+            type(self.form),
+            type(self.form.renderer),
+            self.html_name,
+            self.auto_id,
+            get_language(),
+            repr(self.value()),
+        )
+        return freshness.remembered(lookup, lambda: BoundField.as_widget(self))
+
+
 class FilterSet(django_filters.FilterSet):
     """django-filter deep-copies every filter, and builds a form class with new fields, for each
     request: a fifth of a small list's time. Our filters keep nothing from one request to the next
@@ -160,7 +182,9 @@ class FilterSet(django_filters.FilterSet):
     def get_form_class(self):
         kind = type(self)
         if kind not in FilterSet._form_classes:
-            FilterSet._form_classes[kind] = super().get_form_class()
+            form_class = super().get_form_class()
+            form_class.bound_field_class = RememberedSelect
+            FilterSet._form_classes[kind] = form_class
         return FilterSet._form_classes[kind]
 
 

@@ -158,29 +158,38 @@ def kept(name, compute, *key):
         return value
 
 
-# Small values kept() serves to every request (the filters' choices, the names the exports
-# write), remembered by the process for the one data version they were read under: from the
-# cache each read cost a hashed key and an unpickling of model objects, a tenth of a short
-# export's time. Replaced whole when the version moves on.
+# Small values every request needs (the filters' choices, the names the exports write, the filter
+# forms' select boxes), remembered by the process for the one data version they were made under:
+# from the cache, each read cost a hashed key and an unpickling of model objects, a tenth of a
+# short export's time. Replaced whole when the version moves on; at most IN_PROCESS_MOST values
+# a version, so that no sequence of requests makes it grow without end.
+IN_PROCESS_MOST = 5000
 _in_process = {"token": None, "values": {}}
 
 
-def kept_in_process(name, compute, *key):
-    """kept(), remembered by this process for the current data version. Only for small values
-    no caller changes: the process's threads share them."""
+def remembered(lookup, compute):
+    """compute(), remembered by this process under `lookup` for the current data version. Only for
+    small values no caller changes: the process's threads share them."""
     global _in_process
     token = current_token()
     if token is None:
         return compute()
-    remembered = _in_process
-    if remembered["token"] != token:
-        remembered = _in_process = {"token": token, "values": {}}
-    lookup = (name, settings.SHOW_SYNTHETIC_RECORDS, *key)
+    memory = _in_process
+    if memory["token"] != token:
+        memory = _in_process = {"token": token, "values": {}}
+    lookup = (settings.SHOW_SYNTHETIC_RECORDS, *lookup)
     try:
-        return remembered["values"][lookup]
+        return memory["values"][lookup]
     except KeyError:
-        value = remembered["values"][lookup] = kept(name, compute, *key)
+        value = compute()
+        if len(memory["values"]) < IN_PROCESS_MOST:
+            memory["values"][lookup] = value
         return value
+
+
+def kept_in_process(name, compute, *key):
+    """kept(), remembered by this process for the current data version (see remembered())."""
+    return remembered(("kept", name, *key), lambda: kept(name, compute, *key))
 
 
 def per_version(view):
