@@ -11,22 +11,23 @@ PLACEHOLDER = "SLUG-PLACEHOLDER"
 
 
 @lru_cache(maxsize=512)
-def _reversed(name, with_slug, language, prefix, urlconf):
+def _reversed(name, args, with_slug, language, prefix, urlconf):
     # The key holds all reverse() depends on: the language (/ja/, /ru/), the script prefix (an
     # as-of page's /as-of/<when>/) and the URL configuration.
     if with_slug:
         return tuple(reverse(name, args=[PLACEHOLDER]).split(PLACEHOLDER))
-    return reverse(name)
+    return reverse(name, args=args)
 
 
-def page_url(name):
-    """reverse(name) of a page without arguments."""
-    return _reversed(name, False, get_language(), get_script_prefix(), get_urlconf())
+def page_url(name, *args):
+    """reverse(name, args=args) of a page without a record's slug (`args` a few constants: an
+    export's format)."""
+    return _reversed(name, args, False, get_language(), get_script_prefix(), get_urlconf())
 
 
 def slug_url_parts(name):
     """(before, after): what reverse(name, args=[slug]) puts around a record's slug."""
-    return _reversed(name, True, get_language(), get_script_prefix(), get_urlconf())
+    return _reversed(name, (), True, get_language(), get_script_prefix(), get_urlconf())
 
 
 def slug_url(name, slug):

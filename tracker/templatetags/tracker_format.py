@@ -239,6 +239,13 @@ def badge(status, label, method_url, title):
 
 
 @register.simple_tag
+def address(name, *args):
+    """{% url name %} of a page without a record's slug, reversed once per name, language and
+    prefix (tracker.addresses): the menu and footer's links were a twentieth of a list page."""
+    return page_url(name, *args)
+
+
+@register.simple_tag
 def status_badge(status, label):
     """A status as a badge, linked to what it means on the method page."""
     return badge(status, label, page_url("tracker:method"), _("What this status means"))
