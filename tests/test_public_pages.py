@@ -867,3 +867,24 @@ def test_a_head_request_gets_the_headers_of_a_get_and_no_body(summit_data, monke
     status, headers, body = wsgi_call("HEAD", "/agreements.csv")
     assert (status, body) == ("200 OK", b"") and headers["Content-Type"].startswith("text/csv")
     assert exports.export_slots._value == exports.EXPORTS_AT_ONCE
+
+
+def test_an_unpublished_commitment_is_named_nowhere_on_a_published_agreements_export_or_page(
+    client, summit_data
+):
+    """An agreement readers see may carry out a commitment editors have not published yet: its
+    page leaves the link out, and so must every export."""
+    from tracker.models import AgreementCommitment
+
+    agreement = make_agreement(slug="published-agreement")
+    hidden = make_commitment(slug="draft-commitment-not-public", is_published=False)
+    shown = make_commitment(slug="published-commitment")
+    for commitment in (hidden, shown):
+        AgreementCommitment.objects.create(
+            agreement=agreement, commitment=commitment, basis="inferred", note="Our reading, for the test."
+        )
+    page = client.get("/agreements/published-agreement/").content.decode()
+    assert "published-commitment" in page and "draft-commitment-not-public" not in page
+    for export in ("/agreements.csv", "/agreements.json"):
+        body = content(client.get(export, {"q": "published-agreement"})).decode("utf-8-sig")
+        assert "published-commitment" in body and "draft-commitment-not-public" not in body

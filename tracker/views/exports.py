@@ -13,7 +13,7 @@ from itertools import islice
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -398,12 +398,15 @@ def owned_by(model, owner, owners):
     return model.objects.extra(where=[condition])
 
 
-def links(through, owner, target, *extra, owners, names=None):
+def links(through, owner, target, *extra, owners, names=None, among=None):
     """{owner id: [name of target, …]} (tuples with `extra` columns), sorted, for the `owners`
     ids, in one query per batch: a prefetch per relation would build a queryset per row.
     `names` ({id: name}, loaded once per export) turns target ids into text for the small
-    tables; without it `target` is a joined text column."""
-    rows = owned_by(through, owner, owners).order_by().values_list(owner, target, *extra)
+    tables; without it `target` is a joined text column. `among` (a Q) keeps only some links."""
+    rows = owned_by(through, owner, owners)
+    if among is not None:
+        rows = rows.filter(among)
+    rows = rows.order_by().values_list(owner, target, *extra)
     found = {}
     for owner_id, target_id, *more in raw_rows(rows):
         name = names[target_id] if names is not None else target_id
@@ -545,6 +548,7 @@ def agreements_export(request, fmt):
     party_names = {pk: name for pk, (name, _kind) in parties.items()}
     country_names = {name for name, kind in parties.values() if kind == Party.Kind.COUNTRY}
     sector_names, source_titles = names(Sector, "name"), names(Source, "title")
+    published = Q(commitment__in=Commitment.objects.public())  # as the agreement's page lists them
     records = Batches(agreements, AGREEMENT_FIELDS)  # its cursor stays open: nothing may fail after it
 
     def rows():
@@ -552,7 +556,9 @@ def agreements_export(request, fmt):
             ids = [agreement["pk"] for agreement in batch]
             parties = links(AgreementParty, "agreement", "party", "role", owners=ids, names=party_names)
             sectors = links(Agreement.sectors.through, "agreement", "sector", owners=ids, names=sector_names)
-            commitments = links(AgreementCommitment, "agreement", "commitment__slug", "basis", owners=ids)
+            commitments = links(
+                AgreementCommitment, "agreement", "commitment__slug", "basis", owners=ids, among=published
+            )
             sources = links(Agreement.sources.through, "agreement", "source", owners=ids, names=source_titles)
             since = status_since("agreement", batch)
             for agreement in batch:
