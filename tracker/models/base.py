@@ -120,14 +120,19 @@ def date_accuracy_check(date_field, accuracy_field, *, name):
     return models.CheckConstraint(condition=(unknown & blank) | (~unknown & ~blank), name=name)
 
 
+def shown_to_readers(prefix=""):
+    """The condition for what readers see, on a record or, through `prefix` ("commitment__"), on
+    a related one: published; synthetic test records only where the settings show them."""
+    condition = models.Q(**{f"{prefix}is_published": True})
+    if not settings.SHOW_SYNTHETIC_RECORDS:
+        condition &= models.Q(**{f"{prefix}is_synthetic": False})
+    return condition
+
+
 class TrackedQuerySet(SlugQuerySet):
     def public(self):
-        """What readers see: published records; synthetic test records only where the settings
-        show them."""
-        published = self.filter(is_published=True)
-        if settings.SHOW_SYNTHETIC_RECORDS:
-            return published
-        return published.filter(is_synthetic=False)
+        """What readers see (shown_to_readers)."""
+        return self.filter(shown_to_readers())
 
 
 STATUS_HELP = _("The latest status-history record; change it through a dated, sourced status change.")

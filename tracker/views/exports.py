@@ -13,7 +13,7 @@ from itertools import islice
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -38,7 +38,7 @@ from ..models import (
     Verdict,
 )
 from ..models.assessments import SCORES
-from ..models.base import VALUE_EXACTNESS
+from ..models.base import VALUE_EXACTNESS, shown_to_readers
 from ..rows import raw_rows
 from ..spreadsheet import csv_cell
 
@@ -548,7 +548,9 @@ def agreements_export(request, fmt):
     party_names = {pk: name for pk, (name, _kind) in parties.items()}
     country_names = {name for name, kind in parties.values() if kind == Party.Kind.COUNTRY}
     sector_names, source_titles = names(Sector, "name"), names(Source, "title")
-    published = Q(commitment__in=Commitment.objects.public())  # as the agreement's page lists them
+    # As the agreement's page lists them; a condition on the row joined for the slug (an IN over
+    # every public commitment was probed once for each link: 0.9 ms a short export at +10,000).
+    published = shown_to_readers("commitment__")
     records = Batches(agreements, AGREEMENT_FIELDS)  # its cursor stays open: nothing may fail after it
 
     def rows():
