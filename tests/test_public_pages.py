@@ -869,8 +869,8 @@ def test_a_head_request_gets_the_headers_of_a_get_and_no_body(summit_data, monke
     assert exports.export_slots._value == exports.EXPORTS_AT_ONCE
 
 
-def test_an_unpublished_commitment_is_named_nowhere_on_a_published_agreements_export_or_page(
-    client, summit_data
+def test_an_unpublished_commitment_is_named_on_neither_a_published_agreements_page_nor_its_export(
+    client, summit_data, settings
 ):
     """An agreement readers see may carry out a commitment editors have not published yet: its
     page leaves the link out, and so must every export."""
@@ -885,6 +885,16 @@ def test_an_unpublished_commitment_is_named_nowhere_on_a_published_agreements_ex
         )
     page = client.get("/agreements/published-agreement/").content.decode()
     assert "published-commitment" in page and "draft-commitment-not-public" not in page
+    synthetic = make_commitment(slug="synthetic-commitment", is_synthetic=True)
+    AgreementCommitment.objects.create(
+        agreement=agreement, commitment=synthetic, basis="inferred", note="Our reading, for the test."
+    )
     for export in ("/agreements.csv", "/agreements.json"):
         body = content(client.get(export, {"q": "published-agreement"})).decode("utf-8-sig")
         assert "published-commitment" in body and "draft-commitment-not-public" not in body
+        assert "synthetic-commitment" not in body
+    # The exports' link queries are compiled once (exports.owned_rows): a setting that changes
+    # what readers see still changes them.
+    settings.SHOW_SYNTHETIC_RECORDS = True
+    body = content(client.get("/agreements.json", {"q": "published-agreement"})).decode()
+    assert "synthetic-commitment" in body and "draft-commitment-not-public" not in body
