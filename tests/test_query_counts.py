@@ -167,52 +167,101 @@ def test_page_query_counts_are_fixed(client, summit_data, settings, extra_agreem
     assert measured == expected
 
 
-def test_a_list_counts_its_matches_only_when_its_page_is_full(client, summit_data, settings):
-    """A first page with fewer rows than a page gives the count itself; a full one, or any later
-    page, takes one COUNT(*); the reader sees the same number either way."""
+def test_a_list_counts_its_matches_only_when_its_page_does_not_tell(
+    client, summit_data, settings, monkeypatch
+):
+    """The agreements' first page reads its first COUNTED_ROWS matches in its one query, and fewer
+    are every match; more, or any later page, take one COUNT(*). A list without its fields given
+    (the commitments) counts a first page with fewer rows than a page. The reader sees the same
+    number either way."""
     from tracker.models import Agreement, Party
+    from tracker.views.common import ListPaginator
 
     settings.SHOW_SYNTHETIC_RECORDS = True
     settings.PUBLIC_PAGE_CACHE = False
 
-    def counted(query):
+    def counted(path, query):
         with CaptureQueriesContext(connection) as queries:
-            response = client.get("/agreements/", query)
+            response = client.get(path, query)
         counts = [sql for sql in (q["sql"] for q in queries.captured_queries) if "COUNT(*)" in sql]
         return response.context["page"].paginator.count, len(counts), response.content.decode()
 
-    assert counted({"country": "uzbekistan"})[:2] == (3, 0)
-    create_synthetic(agreements=40, commitments=0, seed=3)
-    total, count_queries, html = counted({})
-    assert (total, count_queries) == (51, 1)  # a full first page: counted by the database
+    assert counted("/agreements/", {"country": "uzbekistan"})[:2] == (3, 0)
+    create_synthetic(agreements=40, commitments=30, seed=3)
+    total, count_queries, html = counted("/agreements/", {})
+    assert (total, count_queries) == (51, 0)  # a full first page, counted by its own query
     assert "51 agreements." in html and "Page 1 of 3" in html
-    total, count_queries, html = counted({"page": "3"})
+    monkeypatch.setattr(ListPaginator, "COUNTED_ROWS", 30)
+    total, count_queries, html = counted("/agreements/", {"sort": "title"})
+    assert (total, count_queries) == (51, 1)  # more matches than it reads: counted by the database
+    assert "51 agreements match these filters." in html and "Page 1 of 3" in html
+    total, count_queries, html = counted("/agreements/", {"page": "3"})
     assert (total, count_queries) == (51, 1)  # a later page's number is checked against the count
     assert "51 agreements." in html and "Page 3 of 3" in html
-    total, count_queries, html = counted({"country": "uzbekistan", "page": "1"})
+    total, count_queries, html = counted("/agreements/", {"country": "uzbekistan", "page": "1"})
     uzbekistan = Party.objects.get(slug="uzbekistan")
     assert 3 < total == Agreement.objects.public().with_party(uzbekistan).count() < 25
     assert count_queries == 0 and f"{total} agreements match these filters." in html
+    total, count_queries, html = counted("/commitments/", {})
+    assert total > 25 and count_queries == 1 and f"{total} commitments." in html
+    fewer = [
+        counted("/commitments/", {"country": slug})[:2] for slug in ("uzbekistan", "turkmenistan", "japan")
+    ]
+    fewer += [
+        counted("/commitments/", {"country": "uzbekistan", "status": status})[:2]
+        for status in ("achieved", "in_progress")
+    ]
+    assert all(count_queries == (total >= 25) for total, count_queries in fewer)
+    assert any(total < 25 for total, _count_queries in fewer)
 
 
+def test_a_first_pages_records_are_those_the_queryset_makes(summit_data):
+    """The agreements' first page makes its records from plain rows: the same values, the same
+    fields left unloaded, as the list's queryset would give."""
+    from tracker.models import Agreement
+    from tracker.models.agreements import AgreementQuerySet
+    from tracker.views.common import ListPaginator
+
+    create_synthetic(agreements=30, commitments=0, seed=4)
+    listed = Agreement.objects.public().for_table().order_by("-signed_on", "title", "pk")
+    page = ListPaginator(listed, 25, fields=AgreementQuerySet.TABLE_FIELDS).get_page(1)
+    expected = list(listed[:25])
+    assert [record.pk for record in page] == [record.pk for record in expected]
+    for ours, theirs in zip(page, expected, strict=True):
+        assert ours.get_deferred_fields() == theirs.get_deferred_fields() != set()
+        assert ours._state.db == theirs._state.db and not ours._state.adding
+        for name in AgreementQuerySet.TABLE_FIELDS:
+            field = Agreement._meta.get_field(name)
+            assert getattr(ours, field.attname) == getattr(theirs, field.attname), name
+            assert type(getattr(ours, field.attname)) is type(getattr(theirs, field.attname)), name
+
+
+@pytest.mark.parametrize("fields", [None, "table", "table, reading 30"])
 @pytest.mark.parametrize("options", [{}, {"orphans": 3}, {"allow_empty_first_page": False}])
-@pytest.mark.parametrize("rows", [0, 1, 24, 25, 26, 50, 51])
-def test_the_list_paginator_answers_as_djangos_does(summit_data, rows, options):
+@pytest.mark.parametrize("rows", [0, 1, 24, 25, 26, 29, 30, 31, 50, 51])
+def test_the_list_paginator_answers_as_djangos_does(summit_data, rows, options, fields, monkeypatch):
     """Every page number a reader can send, any number of rows: the same page, rows and count
     as Django's own paginator (invalid numbers give the first page, numbers past either end the
     last)."""
     from django.core.paginator import EmptyPage, Paginator
 
     from tracker.models import Agreement
+    from tracker.models.agreements import AgreementQuerySet
     from tracker.views.common import ListPaginator
 
+    if fields == "table, reading 30":
+        monkeypatch.setattr(ListPaginator, "COUNTED_ROWS", 30)
+    if fields is not None:
+        options = {**options, "fields": AgreementQuerySet.TABLE_FIELDS}
     create_synthetic(agreements=60, commitments=0, seed=5)
     ids = list(Agreement.objects.order_by("pk").values_list("pk", flat=True)[:rows])
     records = Agreement.objects.filter(pk__in=ids).order_by("pk")
     numbers = [None, "", "1", 1, "01", " 1", "１", "2", "3", "4", "99", "9" * 50, "0", "-1", "abc", "1.5"]
     for number in [*numbers, 2.0, 1.0, "%00"]:
         try:
-            theirs = Paginator(records, 25, **options).get_page(number)
+            theirs = Paginator(records, 25, **{k: v for k, v in options.items() if k != "fields"}).get_page(
+                number
+            )
         except EmptyPage:  # no empty first page allowed, and nothing to show
             with pytest.raises(EmptyPage):
                 ListPaginator(records, 25, **options).get_page(number)
@@ -302,7 +351,9 @@ def test_a_page_is_rendered_once_per_data_version(client, summit_data, monkeypat
     rendered = []
     render = agreements.render_filtered_list
     monkeypatch.setattr(
-        agreements, "render_filtered_list", lambda *args: rendered.append(args) or render(*args)
+        agreements,
+        "render_filtered_list",
+        lambda *args, **kwargs: rendered.append(args) or render(*args, **kwargs),
     )
     statuses = [get("/agreements/?year=abc")[0].status_code for _again in range(2)]
     assert statuses == [400, 400] and len(rendered) == 2

@@ -53,27 +53,29 @@ class AgreementQuerySet(TrackedQuerySet):
             return self.filter(FencedExists(links) if fenced else Exists(links))
         return self.filter(pk__in=AgreementParty.objects.filter(party=party).values("agreement"))
 
+    # What an agreement's row in a table shows (tracker_tables.agreement_rows).
+    TABLE_FIELDS = (
+        "slug",
+        "title",
+        "title_ja",
+        "title_ru",
+        "status",
+        "signed_on",
+        "signed_on_accuracy",
+        "amount",
+        "currency",
+        "value_exactness",
+        "value_reading",
+        "yen_rate",
+        "yen_value",
+        "is_aggregate",
+        "is_synthetic",
+    )
+
     def for_table(self):
-        """Only what an agreement's row in a table shows (tracker_tables.agreement_rows): the
-        descriptions and notes stay in the database, as does the yen rate's record (its id says
-        whether there is a yen value)."""
-        return self.only(
-            "slug",
-            "title",
-            "title_ja",
-            "title_ru",
-            "status",
-            "signed_on",
-            "signed_on_accuracy",
-            "amount",
-            "currency",
-            "value_exactness",
-            "value_reading",
-            "yen_rate",
-            "yen_value",
-            "is_aggregate",
-            "is_synthetic",
-        )
+        """Only TABLE_FIELDS: the descriptions and notes stay in the database, as does the yen
+        rate's record (its id says whether there is a yen value)."""
+        return self.only(*self.TABLE_FIELDS)
 
     def in_sector(self, sector):
         """The agreements of `sector`, as an IN over the link table (not a join): a sector's few

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from ..filters import AgreementFilter
 from ..models import Agreement, AgreementCommitment, AgreementParty, Commitment, StatusChange
+from ..models.agreements import AgreementQuerySet
 from ..progress import line_for
 from .common import current_progress, follows_renamed_slugs, render_filtered_list
 
@@ -10,7 +11,9 @@ from .common import current_progress, follows_renamed_slugs, render_filtered_lis
 def agreement_list(request):
     queryset = Agreement.objects.public().for_table()  # countries: the table's own query
     filterset = AgreementFilter(request.GET, queryset=queryset, request=request)
-    return render_filtered_list(request, filterset, "tracker/agreement_list.html")
+    return render_filtered_list(
+        request, filterset, "tracker/agreement_list.html", fields=AgreementQuerySet.TABLE_FIELDS
+    )
 
 
 @follows_renamed_slugs(Agreement)
