@@ -898,3 +898,26 @@ def test_an_unpublished_commitment_is_named_on_neither_a_published_agreements_pa
     settings.SHOW_SYNTHETIC_RECORDS = True
     body = content(client.get("/agreements.json", {"q": "published-agreement"})).decode()
     assert "synthetic-commitment" in body and "draft-commitment-not-public" not in body
+
+
+def test_an_export_leaves_out_a_link_to_a_record_added_after_it_read_its_names(
+    client, summit_data, monkeypatch
+):
+    """The names an export writes are read under the request's data version; a party an editor
+    adds and links meanwhile belongs to the next version: left out, never a 500."""
+    from tracker.views import exports
+
+    read = exports.names
+    uzbekistan = Party.objects.get(slug="uzbekistan")
+
+    def before_uzbekistan(model, *fields):
+        found = dict(read(model, *fields))
+        if model is Party:
+            del found[uzbekistan.pk]
+        return found
+
+    monkeypatch.setattr(exports, "names", before_uzbekistan)
+    response = client.get("/agreements.json", {"country": "uzbekistan"})
+    rows = json.loads(content(response))
+    assert response.status_code == 200 and len(rows) == 3
+    assert all("Uzbekistan" not in row["parties"] and row["parties"] for row in rows)

@@ -424,8 +424,13 @@ def test_a_filter_forms_select_boxes_are_written_once_per_version_language_and_c
     for _visit in range(2):
         refused = page("/agreements/", {"country": "nowhere"})
         assert ("country", "nowhere") in written and 'aria-invalid="true"' in refused
+    # A sort of several keys is valid ("title,title,…", as long as a request line) and drawn as
+    # a text box holding it: written each time, never remembered.
+    several = ",".join(["title", "-date"] * 40)
+    for _visit in range(2):
+        assert several in page("/agreements/", {"sort": several})
     remembered = set(freshness._in_process["values"])
-    assert not any("nowhere" in repr(lookup) for lookup in remembered)
+    assert not any("nowhere" in repr(lookup) or "-date" in repr(lookup) for lookup in remembered)
     monkeypatch.setattr(freshness, "IN_PROCESS_MOST", len(remembered))  # full: written, not kept
     page("/agreements/", {"country": "tajikistan"})
     page("/agreements/", {"country": "tajikistan", "sort": "title"})  # another page: not a kept one

@@ -152,6 +152,11 @@ class RememberedSelect(BoundField):
     few choices on every page. A field with an error is written each time."""
 
     def as_widget(self, widget=None, attrs=None, only_initial=False):
+        value = self.value()
+        if isinstance(value, list | tuple):  # a sort's list: "title,title,…" is valid, and any length
+            value = value[0] if len(value) == 1 else None
+            if value is None:
+                return super().as_widget(widget, attrs, only_initial)
         if widget or attrs or only_initial or not isinstance(self.field.widget, forms.Select) or self.errors:
             return super().as_widget(widget, attrs, only_initial)
         lookup = (
@@ -161,7 +166,7 @@ class RememberedSelect(BoundField):
             self.html_name,
             self.auto_id,
             get_language(),
-            repr(self.value()),
+            repr(value),
         )
         return freshness.remembered(lookup, lambda: BoundField.as_widget(self))
 

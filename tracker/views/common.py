@@ -141,7 +141,9 @@ class ListPaginator(Paginator):
     def page(self, number):
         if str(number) != "1" or "count" in self.__dict__ or self.orphans:
             return super().page(number)
-        if self.fields is None:
+        query = self.object_list.query
+        plain = not (query.select_related or query.annotations or self.object_list._prefetch_related_lookups)
+        if self.fields is None or not plain or self.per_page > self.COUNTED_ROWS:
             records = list(self.object_list[: self.per_page])
             matched, enough = len(records), self.per_page
         else:

@@ -410,14 +410,16 @@ def owned_rows(model, owner, fields, *, order=(), among=None):
     call: building it again for every batch was a quarter of a short export's time."""
     alias = router.db_for_read(model)
     key = (alias, model, owner, fields, order, repr(among), settings.SHOW_SYNTHETIC_RECORDS)
-    if key not in _compiled:
+    compiled = _compiled.get(key)  # read once: another thread may clear the dict meanwhile
+    if compiled is None:
         queryset = owned_by(model, owner, [OWNERS])
         if among is not None:
             queryset = queryset.filter(among)
+        compiled = queryset.order_by(*order).values_list(*fields).query.sql_with_params()
         if len(_compiled) > 200:  # a new as-of copy is a new database: keep a few
             _compiled.clear()
-        _compiled[key] = queryset.order_by(*order).values_list(*fields).query.sql_with_params()
-    sql, params = _compiled[key]
+        _compiled[key] = compiled
+    sql, params = compiled
 
     def rows(owners):
         id_list = ",".join(str(int(pk)) for pk in owners) or "NULL"
@@ -436,7 +438,12 @@ def links(through, owner, target, *extra, owners, names=None, among=None):
     rows = owned_rows(through, owner, (owner, target, *extra), among=among)
     found = {}
     for owner_id, target_id, *more in rows(owners):
-        name = names[target_id] if names is not None else target_id
+        if names is None:
+            name = target_id
+        elif target_id in names:
+            name = names[target_id]
+        else:  # a record added since the request read its names: of the next version
+            continue
         found.setdefault(owner_id, []).append((name, *more) if more else name)
     for items in found.values():
         items.sort()
