@@ -415,7 +415,8 @@ def owned_rows(model, owner, fields, *, order=(), among=None):
         queryset = owned_by(model, owner, [OWNERS])
         if among is not None:
             queryset = queryset.filter(among)
-        compiled = queryset.order_by(*order).values_list(*fields).query.sql_with_params()
+        # Compiled for the database it runs on (an as-of copy is SQLite whatever the default).
+        compiled = queryset.order_by(*order).values_list(*fields).query.get_compiler(alias).as_sql()
         if len(_compiled) > 200:  # a new as-of copy is a new database: keep a few
             _compiled.clear()
         _compiled[key] = compiled
