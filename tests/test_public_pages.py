@@ -893,7 +893,7 @@ def test_an_unpublished_commitment_is_named_on_neither_a_published_agreements_pa
         body = content(client.get(export, {"q": "published-agreement"})).decode("utf-8-sig")
         assert "published-commitment" in body and "draft-commitment-not-public" not in body
         assert "synthetic-commitment" not in body
-    # The exports' link queries are compiled once (exports.owned_rows): a setting that changes
+    # The exports' link queries are compiled once (rows.owned_rows): a setting that changes
     # what readers see still changes them.
     settings.SHOW_SYNTHETIC_RECORDS = True
     body = content(client.get("/agreements.json", {"q": "published-agreement"})).decode()

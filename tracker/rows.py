@@ -3,8 +3,10 @@
 
 import datetime
 from decimal import Decimal
+from functools import lru_cache
 
-from django.db import connections
+from django.conf import settings
+from django.db import connections, router
 
 
 def raw_rows(queryset):
@@ -28,3 +30,52 @@ def as_decimal(value):
 def as_date(value):
     """SQLite returns a date as ISO text, PostgreSQL as a date."""
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def owned_by(model, owner, owners):
+    """The rows of `model` whose `owner` is one of the `owners` ids. The ids are our own
+    integers, written into the SQL, since binding 2,000 of them one by one through the ORM cost
+    more than the query."""
+    database = connections[router.db_for_read(model)]  # where the query runs: an as-of copy is SQLite
+    quote = database.ops.quote_name
+    owner_column = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(owner).column)}"
+    id_list = ",".join(str(int(pk)) for pk in owners) or "NULL"
+    if database.vendor == "postgresql":
+        # One array constant: PostgreSQL parses and plans an IN list's 2,000 constants one by one,
+        # about 2.5 ms a query more (+100,000 export: five such queries a batch).
+        condition = f"{owner_column} = ANY('{{{id_list}}}'::bigint[])"
+    else:
+        condition = f"{owner_column} IN ({id_list})"
+    return model.objects.extra(where=[condition])
+
+
+# Where the owners' ids go in a query compiled once (owned_rows): an id no row has.
+OWNERS = -7_000_000_001
+
+
+@lru_cache(maxsize=256)  # a new as-of copy is a new database: a few kept
+def _compiled(alias, model, owner, fields, order, among, show_synthetic):
+    # show_synthetic: `among` may say what readers see (models.base.shown_to_readers).
+    queryset = owned_by(model, owner, [OWNERS])
+    if among is not None:
+        queryset = queryset.filter(among)
+    # Compiled for the database it runs on (an as-of copy is SQLite whatever the default).
+    return queryset.order_by(*order).values_list(*fields).query.get_compiler(alias).as_sql()
+
+
+def owned_rows(model, owner, fields, *, order=(), among=None):
+    """A function of some `owners` ids giving the raw rows (as raw_rows) of `fields` of `model`
+    whose `owner` is one of them, filtered by `among` (a Q) and in `order`. The query is built
+    and compiled by the ORM once per database and settings, the ids written in at each call:
+    building it again for every export batch was a quarter of a short export's time, and for a
+    table's countries a tenth of a list page."""
+    alias = router.db_for_read(model)
+    sql, params = _compiled(alias, model, owner, fields, order, among, settings.SHOW_SYNTHETIC_RECORDS)
+
+    def rows(owners):
+        id_list = ",".join(str(int(pk)) for pk in owners) or "NULL"
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql.replace(str(OWNERS), id_list), params)
+            return cursor.fetchall()
+
+    return rows

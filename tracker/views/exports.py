@@ -11,9 +11,7 @@ import json
 import threading
 from itertools import islice
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connections, router
 from django.db.models import Case, F, IntegerField, Value, When
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -40,6 +38,7 @@ from ..models import (
 )
 from ..models.assessments import SCORES
 from ..models.base import VALUE_EXACTNESS, shown_to_readers
+from ..rows import owned_rows
 from ..spreadsheet import csv_cell
 
 # Rows whose links (parties, sectors, commitments, sources, status steps) are read together, one
@@ -379,56 +378,6 @@ class Batches:
 
 def joined(items):
     return "; ".join(items)
-
-
-def owned_by(model, owner, owners):
-    """The rows of `model` whose `owner` is one of the `owners` ids. The ids are our own
-    integers, written into the SQL, since binding 2,000 of them one by one through the ORM cost
-    more than the query."""
-    database = connections[router.db_for_read(model)]  # where the query runs: an as-of copy is SQLite
-    quote = database.ops.quote_name
-    owner_column = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(owner).column)}"
-    id_list = ",".join(str(int(pk)) for pk in owners) or "NULL"
-    if database.vendor == "postgresql":
-        # One array constant: PostgreSQL parses and plans an IN list's 2,000 constants one by one,
-        # about 2.5 ms a query more (+100,000: five such queries a batch, 51 batches).
-        condition = f"{owner_column} = ANY('{{{id_list}}}'::bigint[])"
-    else:
-        condition = f"{owner_column} IN ({id_list})"
-    return model.objects.extra(where=[condition])
-
-
-# Where a batch's ids go in a query compiled once (owned_rows): an id no row has.
-OWNERS = -7_000_000_001
-_compiled = {}
-
-
-def owned_rows(model, owner, fields, *, order=(), among=None):
-    """A function of a batch's `owners` ids giving the raw rows (rows.raw_rows) of `fields` of
-    `model` whose `owner` is one of them, filtered by `among` (a Q) and in `order`. The query is
-    built and compiled by the ORM once per database and settings, the ids written in at each
-    call: building it again for every batch was a quarter of a short export's time."""
-    alias = router.db_for_read(model)
-    key = (alias, model, owner, fields, order, repr(among), settings.SHOW_SYNTHETIC_RECORDS)
-    compiled = _compiled.get(key)  # read once: another thread may clear the dict meanwhile
-    if compiled is None:
-        queryset = owned_by(model, owner, [OWNERS])
-        if among is not None:
-            queryset = queryset.filter(among)
-        # Compiled for the database it runs on (an as-of copy is SQLite whatever the default).
-        compiled = queryset.order_by(*order).values_list(*fields).query.get_compiler(alias).as_sql()
-        if len(_compiled) > 200:  # a new as-of copy is a new database: keep a few
-            _compiled.clear()
-        _compiled[key] = compiled
-    sql, params = compiled
-
-    def rows(owners):
-        id_list = ",".join(str(int(pk)) for pk in owners) or "NULL"
-        with connections[alias].cursor() as cursor:
-            cursor.execute(sql.replace(str(OWNERS), id_list), params)
-            return cursor.fetchall()
-
-    return rows
 
 
 def links(through, owner, target, *extra, owners, names=None, among=None):
