@@ -93,3 +93,81 @@ def test_a_country_after_a_sector_stays_a_probe_on_postgresql(crossed):
     assert ("OFFSET 0)" in fenced) == (connection.vendor == "postgresql")
     assert "OFFSET 0" not in sql({"country": "uzbekistan", "status": "signed"})
     assert "OFFSET 0" not in sql({"country": "uzbekistan", "organization": "jbic"})
+
+
+SHAPES = [
+    [
+        {"country": country, "status": status}
+        for country in ("uzbekistan", "kazakhstan")
+        for status in ("signed", "in_preparation")
+    ],
+    [
+        {"country": country, "sector": sector, "sort": "-value"}
+        for country in ("kazakhstan", "uzbekistan")
+        for sector in ("test-water", "test-energy")
+    ],
+    [{"organization": "jbic", "sector": sector} for sector in ("test-energy", "test-water")],
+    [{"sector": "test-water", "status": status, "sort": "title"} for status in ("signed", "in_preparation")],
+]
+
+
+@pytest.mark.parametrize("queries", SHAPES)
+def test_a_query_compiled_once_for_its_shape_finds_what_the_orm_finds(crossed, queries, monkeypatch):
+    """FilterSet.rows compiles the query of a shape (the filters set, not their values) once and
+    then runs it with each request's values: every request gets the rows, in the order, that the
+    ORM's own query for its values gives."""
+    from tracker.filters import FilterSet
+
+    compiled = []
+    template = FilterSet.template
+    monkeypatch.setattr(
+        FilterSet, "template", lambda self, *args: compiled.append(args) or template(self, *args)
+    )
+    fields = ("pk", "slug", "signed_on", "amount", "yen_value", "is_aggregate")
+    found = set()
+    for query in queries:
+        filterset = AgreementFilter(query, queryset=Agreement.objects.public())
+        assert filterset.is_valid()
+        rows = list(filterset.rows(fields))
+        assert rows == list(filterset.qs.values_list(*fields)), query
+        assert {slug for _pk, slug, *_rest in rows} == expected(query), query
+        found.add(tuple(rows))
+    assert len(compiled) == 1  # one shape
+    assert len(found) == len(queries)  # and each value its own rows
+
+
+def test_a_filter_that_reads_more_than_its_records_id_is_not_compiled_once(crossed):
+    """A stand-in record has only its id: a filter that reads another of its fields (here the
+    slug) would write this request's value into the query kept for every request. The query is
+    then built for each request, as before."""
+    from tracker.filters import AgreementFilter as Base
+    from tracker.filters import SectorFilter
+
+    class SectorBySlug(SectorFilter):
+        def filter(self, qs, value):
+            return qs.filter(sectors__slug=value.slug) if value else qs
+
+    class BySlug(Base):
+        sector = SectorBySlug(records="sectors")
+
+    for query in (
+        {"sector": "test-energy", "status": "signed"},
+        {"sector": "test-water", "status": "in_preparation"},
+    ):
+        filterset = BySlug(query, queryset=Agreement.objects.public())
+        assert filterset.is_valid() and filterset.shape() == ("sector", "status")
+        assert filterset.template(("slug",), (), None) is None
+        assert {slug for (slug,) in filterset.rows(("slug",))} == expected(query) != set()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"q": "energy"}, {"review": "due"}, {"sort": "title,status"}, {"min_yen": "1 billion"}],
+)
+def test_searches_checks_and_several_keys_are_built_for_each_request(crossed, query):
+    """Their queries depend on more than a parameter each (the words, today's date, any number of
+    keys, an amount), so they have no shape and are built for each request."""
+    filterset = AgreementFilter(query, queryset=Agreement.objects.public())
+    assert filterset.is_valid() and filterset.shape() is None
+    fields = ("slug",)
+    assert list(filterset.rows(fields)) == list(filterset.qs.values_list(*fields))

@@ -661,18 +661,18 @@ def test_a_long_export_closed_unread_closes_its_query_at_once(client, summit_dat
     opened = []
 
     class Recorded(exports.Batches):
-        def __init__(self, *args):
-            super().__init__(*args)
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
             opened.append(self)
 
     monkeypatch.setattr(exports, "READ_AHEAD", 10)
     monkeypatch.setattr(exports, "Batches", Recorded)
     response = client.get("/agreements.csv")  # long when 10 rows are read ahead: a slot and a cursor
     assert response.status_code == 200 and opened[0].long
-    assert opened[0].rows.gi_frame is not None  # the query is open, partly read
+    assert opened[0].records.gi_frame is not None  # the query is open, partly read
     with keeping_test_connection():
         response.close()
-    assert opened[0].rows.gi_frame is None  # closed now, not when collected
+    assert opened[0].records.gi_frame is None  # closed now, not when collected
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM pg_cursors")

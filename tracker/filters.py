@@ -9,12 +9,17 @@ import django_filters
 import snowballstemmer
 from django import forms
 from django.conf import settings
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Case, F, IntegerField, Model, Q, Value, When
+from django.db.models.expressions import Col
+from django.db.models.lookups import Lookup
+from django.db.models.sql.where import WhereNode
 from django.forms import BoundField
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from . import freshness
 from .models import (
@@ -27,6 +32,7 @@ from .models import (
     Sector,
     StatusChange,
 )
+from .rows import compiled, run_compiled
 
 SEARCH_MAX_WORDS = 10
 
@@ -145,6 +151,30 @@ def shallow_copy(filter_):
     return duplicate
 
 
+class LightCopies(dict):
+    """A filter form class's fields, copied for each form by light_copy: Django deep-copies them,
+    cloning each record field's queryset twice and copying every list of choices, a tenth of a
+    short export's time."""
+
+    def __deepcopy__(self, memo):
+        return {name: light_copy(field) for name, field in self.items()}
+
+
+def light_copy(field):
+    """A field for one form, with its own widget, attributes, messages and validators, as
+    Django's deep copy gives, sharing what no form changes: its list of choices and, for a choice
+    of records, the queryset (never run: the records are CHOICE_RECORDS', read per version)."""
+    duplicate = copy.copy(field)
+    duplicate.__dict__.pop("_records", None)  # read by each form for its own data version
+    duplicate.error_messages = field.error_messages.copy()
+    duplicate.validators = field.validators[:]
+    duplicate.widget = copy.copy(field.widget)
+    duplicate.widget.attrs = field.widget.attrs.copy()
+    if isinstance(field, forms.ModelChoiceField):
+        duplicate.widget.choices = duplicate.choices  # an iterator over this copy's records
+    return duplicate
+
+
 class RememberedSelect(BoundField):
     """A filter form's field whose select box is written once per data version, language and value
     chosen, then remembered by the process (freshness.remembered): building and writing its
@@ -176,7 +206,7 @@ class FilterSet(django_filters.FilterSet):
     request: a fifth of a small list's time. Our filters keep nothing from one request to the next
     (none is changed after the class is made), so a request gets shallow copies of them, and the
     form class is built once per filter set; each form still gets its own copy of the fields, as
-    Django gives it."""
+    Django gives it, made lighter (light_copy)."""
 
     _form_classes = {}
 
@@ -189,8 +219,128 @@ class FilterSet(django_filters.FilterSet):
         if kind not in FilterSet._form_classes:
             form_class = super().get_form_class()
             form_class.bound_field_class = RememberedSelect
+            form_class.base_fields = LightCopies(form_class.base_fields)
             FilterSet._form_classes[kind] = form_class
         return FilterSet._form_classes[kind]
+
+    def rows(self, fields, *, order=(), limit=None, chunked=False):
+        """The filtered records (the form must be valid) as tuples of `fields`, in `order` where
+        no sort is asked, at most `limit`: what `qs.values_list(*fields)` iterates (an iterator
+        that keeps its cursor open until read to the end or closed), with a query built and
+        compiled by the ORM once per shape and data version. A shape is the filters set, not the
+        country or status chosen: those go into the compiled query's parameters. Building and
+        compiling the query was a quarter of a short export's time and a tenth of a list's."""
+        shape, base = self.shape(), self.base_key()
+        database = self.queryset.db
+        if shape is not None and base is not None:
+            lookup = ("rows", type(self), base, shape, fields, order, limit, database)
+            template = freshness.remembered(lookup, lambda: self.template(fields, order, limit))
+            if template is not None:
+                sql, params, slots, converters = template
+                params = list(params)
+                for position, name in slots:
+                    value = self.form.cleaned_data[name]
+                    params[position] = value.pk if isinstance(value, Model) else value
+                return run_compiled(database, sql, params, converters, chunked=chunked)
+        records = self.ordered(self.qs, order).values_list(*fields)[:limit]
+        return records.iterator(chunk_size=500) if chunked else iter(records)
+
+    @staticmethod
+    def ordered(queryset, order):
+        return queryset.order_by(*order) if order and not queryset.query.order_by else queryset
+
+    def shape(self):
+        """What the query of this request's filters depends on, other than their values: for
+        each filter set, its name and, where its value is not a parameter of the query (a sort,
+        a kind of record, a year), the value. None where the query may not be compiled once
+        for several requests: a search (its words make its conditions), an editors' check (it
+        depends on today's date), a sort of several keys (any number of them)."""
+        shape = []
+        for name, value in self.form.cleaned_data.items():
+            if value in EMPTY_VALUES:
+                continue
+            filter_ = self.filters[name]
+            if self.parameter(filter_, value):
+                shape.append(name)
+            elif isinstance(filter_, Ordering) and len(value) == 1:
+                shape.append((name, value[0]))
+            elif isinstance(filter_, django_filters.NumberFilter):
+                shape.append((name, value))  # a year
+            elif filter_.method is not None and isinstance(value, str):
+                shape.append((name, value))  # a kind of record: it names a column
+            else:
+                return None
+        return tuple(shape)
+
+    @staticmethod
+    def parameter(filter_, value):
+        """Whether `value` reaches the query only as a parameter: a record chosen (its id) or a
+        plain choice (its code)."""
+        if isinstance(filter_, RecordChoiceFilter):
+            return isinstance(value, Model)
+        return (
+            type(filter_).filter is django_filters.ChoiceFilter.filter
+            and filter_.method is None
+            and filter_.extra.get("null_label") is None
+            and isinstance(value, str)
+        )
+
+    def base_key(self):
+        """The queryset the filters start from, as a key: its model, tables, conditions and order,
+        where its conditions compare columns with constants (a subquery has no key)."""
+        query = self.queryset.query
+        if query.annotations or query.extra or query.combinator or query.select_related or query.distinct:
+            return None
+        try:
+            return (query.model, tuple(query.alias_map), conditions(query.where), query.order_by)
+        except ValueError:
+            return None
+
+    def template(self, fields, order, limit):
+        """(sql, params, slots, converters): the query compiled with a stand-in for each value that
+        is a parameter, and where each stand-in's parameter is ([(position, filter name)]). None
+        where a stand-in did not reach the parameters as itself."""
+        values, stand_ins = {}, {}
+        for number, (name, value) in enumerate(self.form.cleaned_data.items()):
+            if value in EMPTY_VALUES or not self.parameter(self.filters[name], value):
+                values[name] = value
+                continue
+            if isinstance(value, Model):
+                # Only its id: reading any other field would query the database for a record
+                # that does not exist, and the template is not made.
+                stand_in = type(value).from_db(None, ["id"], [STAND_IN_ID - number])
+                stand_ins[stand_in.pk] = name
+            else:
+                stand_in = f"\x00stand-in {number}"
+                stand_ins[stand_in] = name
+            values[name] = stand_in
+        queryset = self.queryset.all()
+        try:
+            for name, value in values.items():
+                queryset = self.filters[name].filter(queryset, value)
+        except ObjectDoesNotExist:
+            return None
+        sql, params, converters = compiled(self.ordered(queryset, order).values_list(*fields)[:limit])
+        slots = [(position, stand_ins[value]) for position, value in enumerate(params) if value in stand_ins]
+        if {name for _position, name in slots} != set(stand_ins.values()):
+            return None
+        if any(isinstance(value, str) and "\x00" in value for value in params if value not in stand_ins):
+            return None
+        return sql, params, tuple(slots), converters
+
+
+# A record id no row has, for the stand-ins of compiled filter queries (FilterSet.template).
+STAND_IN_ID = -7_000_000_100
+
+
+def conditions(node):
+    """A WHERE tree as nested tuples, where every condition compares a column with a constant;
+    ValueError otherwise."""
+    if isinstance(node, WhereNode):
+        return (node.connector, node.negated, tuple(conditions(child) for child in node.children))
+    if isinstance(node, Lookup) and isinstance(node.lhs, Col) and isinstance(node.rhs, bool | int | str):
+        return (node.lookup_name, node.lhs.alias, node.lhs.target.column, node.rhs)
+    raise ValueError(f"no key for the condition {node!r}")
 
 
 class SearchFilter(django_filters.CharFilter):

@@ -79,3 +79,35 @@ def owned_rows(model, owner, fields, *, order=(), among=None):
             return cursor.fetchall()
 
     return rows
+
+
+def compiled(queryset):
+    """(sql, params, converters) of a values_list() queryset, compiled for the database it runs
+    on, with the converters Django's values_list() applies to its columns (run_compiled)."""
+    compiler = queryset.query.get_compiler(queryset.db)
+    sql, params = compiler.as_sql()
+    columns = [select[0] for select in compiler.select[: compiler.col_count]]
+    return sql, tuple(params), tuple(compiler.get_converters(columns).items())
+
+
+def run_compiled(alias, sql, params, converters, *, chunked=False, size=500):
+    """The rows of a compiled values_list() query (compiled) run with `params`, as the queryset's
+    iterator gives them: tuples, converted (SQLite's dates and decimals). With `chunked`, read
+    through the database's chunked cursor (PostgreSQL: a server-side one, so a long export's rows
+    are not all held at once); an iterator that keeps its cursor open until it is read to the end
+    or closed."""
+    connection = connections[alias]
+    with connection.chunked_cursor() if chunked else connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(size):
+            if not converters:
+                yield from batch
+                continue
+            for row in batch:
+                row = list(row)
+                for position, (functions, expression) in converters:
+                    value = row[position]
+                    for convert in functions:
+                        value = convert(value, expression, connection)
+                    row[position] = value
+                yield tuple(row)
