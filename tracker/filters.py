@@ -528,9 +528,12 @@ class RecordChoiceField(django_filters.fields.ModelChoiceField):
         if value in self.empty_values:
             return None
         key = self.to_field_name or "pk"
-        for record in self.records():
-            if str(getattr(record, key)) == str(value):
-                return record
+        index = freshness.remembered(
+            ("choice index", self.records_name, key),
+            lambda: {str(getattr(record, key)): record for record in self.records()},
+        )
+        if str(value) in index:
+            return index[str(value)]
         raise forms.ValidationError(
             self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
         )
