@@ -2,9 +2,11 @@
 language's conventions, record translations with the English fallback marked, and catalogues
 that are complete and in step with the code."""
 
+import datetime
 import re
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import polib
@@ -16,7 +18,7 @@ from tests.pages import first_sentence
 from tests.test_public_pages import content
 from tracker.models import Agreement
 from tracker.money import Amount
-from tracker.templatetags.tracker_format import percent, qualified_yen, yen, yen_short
+from tracker.templatetags.tracker_format import known_date, number, percent, qualified_yen, yen, yen_short
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,6 +116,21 @@ def test_numbers_follow_each_languages_separators():
         assert yen_short(473_684_208_000) == "4,737億円"
     with translation.override("en-gb"):
         assert yen(1234567) == "¥1,234,567"
+
+
+def test_a_date_and_a_figure_read_in_the_active_language_each_time():
+    """Their formats are looked up once per language (tracker_format.number_formats, known_day):
+    the same date and figure, asked for in turn in each language, read in that language."""
+    day = datetime.date(2025, 12, 20)
+    for _round in range(2):
+        for code, date_text, figure in (
+            ("ru", "около\u00a020 декабря 2025 г.", "1\u00a0234,5"),
+            ("en-gb", "around 20 December 2025", "1,234.5"),
+            ("ja", "2025年12月20日ごろ", "1,234.5"),
+        ):
+            with translation.override(code):
+                assert known_date(day, "approximate") == date_text
+                assert number(Decimal("1234.5"), 1) == figure
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.template.base import Template
-from django.test.utils import _TestState
+from django.test.utils import CaptureQueriesContext, _TestState
 
 from tests.factories import make_agreement, make_commitment
 from tests.pages import follow_count_links
@@ -695,6 +695,31 @@ def test_an_export_in_several_batches_has_every_row_once_in_order(
     monkeypatch.setattr(exports, "READ_AHEAD", read_ahead)
     assert len(whole) > 5 * 2
     assert json.loads(content(client.get(url))) == whole
+
+
+@pytest.mark.parametrize("read_ahead", [5, 2000])
+def test_only_a_long_export_streams_through_a_server_side_cursor_on_postgresql(
+    client, summit_data, monkeypatch, read_ahead
+):
+    """On PostgreSQL a streaming cursor costs round trips and keeps the whole result, so a short
+    export reads its rows with a plain cursor; a long one streams them (and reads its first ones
+    twice). SQLite's streaming cursor is its plain one: one query either way."""
+    from django.db import connection
+
+    from tracker.views import exports
+
+    streamed = []
+    chunked_cursor = connection.chunked_cursor
+    monkeypatch.setattr(connection, "chunked_cursor", lambda: streamed.append(1) or chunked_cursor())
+    monkeypatch.setattr(exports, "READ_AHEAD", read_ahead)
+    with CaptureQueriesContext(connection) as queries:
+        rows = json.loads(content(client.get("/agreements.json")))
+    long = len(rows) >= read_ahead
+    selects = [q["sql"] for q in queries.captured_queries if 'FROM "tracker_agreement"' in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert (len(streamed), len(selects)) == ((1, 2) if long else (0, 1))
+    else:
+        assert (len(streamed), len(selects)) == (1, 1)
 
 
 @pytest.mark.parametrize("query", ["", "?country=kazakhstan", "?status=signed"])

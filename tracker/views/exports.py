@@ -13,6 +13,7 @@ import threading
 from itertools import islice
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections
 from django.db.models import Case, F, IntegerField, Value, When
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
@@ -365,6 +366,15 @@ class Batches:
     before the rows' own query."""
 
     def __init__(self, filterset, fields, order=()):
+        self.records = None
+        if connections[filterset.queryset.db].vendor == "postgresql":
+            # Its streaming (server-side) cursor costs three round trips more than a plain one,
+            # and keeps the whole result: a short export is read with a plain cursor and a
+            # LIMIT, and only a long one is read again, streaming (+100,000, the JSON mix: 11 %).
+            rows = list(filterset.rows(fields, order=order, limit=READ_AHEAD))
+            if len(rows) < READ_AHEAD:
+                self.first, self.long = [dict(zip(fields, row, strict=True)) for row in rows], False
+                return
         self.records = filterset.rows(fields, order=order, chunked=True)
         self.rows = (dict(zip(fields, row, strict=True)) for row in self.records)
         self.first = list(islice(self.rows, READ_AHEAD))
@@ -373,11 +383,12 @@ class Batches:
     def __iter__(self):
         for start in range(0, len(self.first), BATCH):
             yield self.first[start : start + BATCH]
-        while batch := list(islice(self.rows, BATCH)):
+        while self.records and (batch := list(islice(self.rows, BATCH))):
             yield batch
 
     def close(self):
-        self.records.close()  # its cursor (a short export's is closed already: it was read to the end)
+        if self.records:  # its cursor (a short export's is closed already: it was read to the end)
+            self.records.close()
 
 
 def joined(items):
