@@ -446,6 +446,40 @@ def test_a_filter_forms_select_boxes_are_written_once_per_version_language_and_c
     assert ("country", "tajikistan") in written and set(freshness._in_process["values"]) == remembered
 
 
+def test_a_filter_forms_fields_are_written_once_per_version_language_and_value(
+    client, summit_data, monkeypatch, settings
+):
+    """Each field's whole block (label, widget, help) is remembered like its select box; a text box
+    with something typed in is written every time, and never kept. The block reads as the
+    template writes it."""
+    from tracker import freshness
+    from tracker.templatetags import tracker_format
+
+    written = []
+    render_to_string = tracker_format.render_to_string
+
+    def counted(name, context):
+        written.append(context["field"].name)
+        return render_to_string(name, context)
+
+    monkeypatch.setattr(tracker_format, "render_to_string", counted)
+    settings.PUBLIC_PAGE_CACHE = False  # the same address twice: rendered twice
+
+    def form(query, path="/agreements/"):
+        written.clear()
+        html = client.get(path, query).content.decode()
+        start = html.index('<form class="filters"')
+        return html[start : html.index("</form>", start)]
+
+    first = form({"year": "2025"})
+    assert {"q", "country", "sector", "status", "year", "min_yen", "sort"} <= set(written)
+    assert form({"year": "2025"}) == first and written == ["year"]  # only the box typed in
+    assert 'value="2025"' in first and 'value="2024"' in form({"year": "2024"}) and written == ["year"]
+    assert "ウズベキスタン" in form({}, "/ja/agreements/") and "country" in written  # its own language
+    kept = [lookup for lookup in freshness._in_process["values"] if lookup[1] == "field"]
+    assert kept and not any("2025" in repr(lookup) or "2024" in repr(lookup) for lookup in kept)
+
+
 def test_kept_choices_and_names_follow_an_edit(client, summit_data):
     """The filter forms' choices, the tables' country names and the exports' names are kept with
     the data version: an editor's save shows in them on the next request."""

@@ -175,22 +175,24 @@ def light_copy(field):
     return duplicate
 
 
-class RememberedSelect(BoundField):
-    """A filter form's field whose select box is written once per data version, language and value
-    chosen, then remembered by the process (freshness.remembered): building and writing its
-    options was most of a list page's filter form, and the select boxes of a list show the same
-    few choices on every page. A field with an error is written each time."""
+class RememberedField(BoundField):
+    """A filter form's field whose markup is written once per data version, language and value
+    chosen, then remembered by the process (freshness.remembered): its select box (building and
+    writing the options was most of a list page's filter form) and its whole block, label and help
+    included (the filter_field tag). The fields of a list show the same few values on every page.
+    A field with an error, a text box with something typed in or a sort of several keys (valid at
+    any length) is written each time."""
 
-    def as_widget(self, widget=None, attrs=None, only_initial=False):
+    def remembered(self, kind, write):
         value = self.value()
-        if isinstance(value, list | tuple):  # a sort's list: "title,title,…" is valid, and any length
-            value = value[0] if len(value) == 1 else None
-            if value is None:
-                return super().as_widget(widget, attrs, only_initial)
-        if widget or attrs or only_initial or not isinstance(self.field.widget, forms.Select) or self.errors:
-            return super().as_widget(widget, attrs, only_initial)
+        if isinstance(value, list | tuple):  # a sort's list
+            if len(value) > 1:
+                return write()
+            value = value[0] if value else None
+        if self.errors or not (isinstance(self.field.widget, forms.Select) or value in EMPTY_VALUES):
+            return write()
         lookup = (
-            "select",
+            kind,
             type(self.form),
             type(self.form.renderer),
             self.html_name,
@@ -198,7 +200,12 @@ class RememberedSelect(BoundField):
             get_language(),
             repr(value),
         )
-        return freshness.remembered(lookup, lambda: BoundField.as_widget(self))
+        return freshness.remembered(lookup, write)
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        if widget or attrs or only_initial or not isinstance(self.field.widget, forms.Select):
+            return super().as_widget(widget, attrs, only_initial)
+        return self.remembered("select", lambda: BoundField.as_widget(self))
 
 
 class FilterSet(django_filters.FilterSet):
@@ -218,7 +225,7 @@ class FilterSet(django_filters.FilterSet):
         kind = type(self)
         if kind not in FilterSet._form_classes:
             form_class = super().get_form_class()
-            form_class.bound_field_class = RememberedSelect
+            form_class.bound_field_class = RememberedField
             form_class.base_fields = LightCopies(form_class.base_fields)
             FilterSet._form_classes[kind] = form_class
         return FilterSet._form_classes[kind]
