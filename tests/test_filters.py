@@ -171,3 +171,55 @@ def test_searches_checks_and_several_keys_are_built_for_each_request(crossed, qu
     assert filterset.is_valid() and filterset.shape() is None
     fields = ("slug",)
     assert list(filterset.rows(fields)) == list(filterset.qs.values_list(*fields))
+
+
+def test_a_filter_whose_query_depends_on_its_records_id_is_not_compiled_once(crossed):
+    """A filter that chose its SQL from the record's id in Python would have the stand-in's choice
+    kept for every request; the shape is compiled with two sets of stand-ins and kept only where
+    the two queries differ in the parameters alone."""
+    from tracker.filters import AgreementFilter as Base
+    from tracker.filters import SectorFilter
+
+    class SectorByParity(SectorFilter):
+        def filter(self, qs, value):
+            if not value:
+                return qs
+            return qs.in_sector(value) if value.pk % 2 else qs.in_sector(value).exclude(status="cancelled")
+
+    class ByParity(Base):
+        sector = SectorByParity(records="sectors")
+
+    for sector in ("test-energy", "test-water"):
+        filterset = ByParity({"sector": sector}, queryset=Agreement.objects.public())
+        assert filterset.is_valid() and filterset.template(("slug",), (), None) is None
+        assert list(filterset.rows(("slug",))) == list(filterset.qs.values_list("slug"))
+
+
+def test_a_choice_the_orm_would_prepare_is_built_for_each_request(crossed):
+    """Only a choice compared as it is with a text column is a parameter; another lookup (iexact
+    escapes the value on SQLite) or a column of another type has no shape."""
+    import django_filters
+
+    from tracker.filters import AgreementFilter as Base
+
+    class Loose(Base):
+        status = django_filters.ChoiceFilter(choices=Agreement.Status.choices, lookup_expr="iexact")
+        year = django_filters.ChoiceFilter(choices=[("2025", "2025")], field_name="signed_on__year")
+
+    for query in ({"status": "in_preparation"}, {"year": "2025"}):
+        filterset = Loose(query, queryset=Agreement.objects.public())
+        assert filterset.is_valid() and filterset.shape() is None
+        assert list(filterset.rows(("slug",))) == list(filterset.qs.values_list("slug"))
+
+
+def test_a_reversed_base_is_not_the_base_it_reverses(crossed):
+    """Two filter sets over the same base, one reversed, keep two compiled queries."""
+    base = Agreement.objects.public().order_by("title")
+    orders = []
+    for queryset in (base, base.reverse(), base):
+        filterset = AgreementFilter({"status": "signed"}, queryset=queryset)
+        assert filterset.is_valid()
+        rows = list(filterset.rows(("slug",)))
+        assert rows == list(filterset.qs.values_list("slug")) and len(rows) > 1
+        orders.append(rows)
+    assert orders[1] == orders[0][::-1] and orders[2] == orders[0]

@@ -9,8 +9,8 @@ import django_filters
 import snowballstemmer
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Case, F, IntegerField, Model, Q, Value, When
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db.models import Case, CharField, F, IntegerField, Model, Q, TextField, Value, When
 from django.db.models.expressions import Col
 from django.db.models.lookups import Lookup
 from django.db.models.sql.where import WhereNode
@@ -279,18 +279,25 @@ class FilterSet(django_filters.FilterSet):
                 return None
         return tuple(shape)
 
-    @staticmethod
-    def parameter(filter_, value):
-        """Whether `value` reaches the query only as a parameter: a record chosen (its id) or a
-        plain choice (its code)."""
+    def parameter(self, filter_, value):
+        """Whether `value` reaches the query only as a parameter, as it is: a record chosen (its
+        id) or a plain choice's code compared as it is with a text column (another lookup, or a
+        column of another type, would have the ORM prepare the value)."""
         if isinstance(filter_, RecordChoiceFilter):
             return isinstance(value, Model)
-        return (
+        if not (
             type(filter_).filter is django_filters.ChoiceFilter.filter
             and filter_.method is None
             and filter_.extra.get("null_label") is None
+            and filter_.lookup_expr == "exact"
             and isinstance(value, str)
-        )
+        ):
+            return False
+        try:
+            column = self.queryset.model._meta.get_field(filter_.field_name)
+        except FieldDoesNotExist:
+            return False
+        return isinstance(column, CharField | TextField)
 
     def base_key(self):
         """The queryset the filters start from, as a key: its model, tables, conditions and order,
@@ -299,14 +306,33 @@ class FilterSet(django_filters.FilterSet):
         if query.annotations or query.extra or query.combinator or query.select_related or query.distinct:
             return None
         try:
-            return (query.model, tuple(query.alias_map), conditions(query.where), query.order_by)
+            return (
+                query.model,
+                tuple(query.alias_map),
+                conditions(query.where),
+                query.order_by,
+                query.default_ordering,
+                query.standard_ordering,
+            )
         except ValueError:
             return None
 
     def template(self, fields, order, limit):
         """(sql, params, slots, converters): the query compiled with a stand-in for each value that
-        is a parameter, and where each stand-in's parameter is ([(position, filter name)]). None
-        where a stand-in did not reach the parameters as itself."""
+        is a parameter, and where each stand-in's parameter is ([(position, filter name)]). It is
+        compiled twice, with two sets of stand-ins: None unless each stand-in reached the
+        parameters as itself, and the two queries differ only there (a filter whose SQL depended
+        on the value in another way would give two queries)."""
+        first, second = (self.compiled_with(stand_ins, fields, order, limit) for stand_ins in (0, 1))
+        if first is None or second is None or first[0] != second[0] or first[2] != second[2]:
+            return None
+        slotted = {position for position, _name in first[2]}
+        pairs = enumerate(zip(first[1], second[1], strict=True))
+        if any(one != other for position, (one, other) in pairs if position not in slotted):
+            return None
+        return first
+
+    def compiled_with(self, stand_in_set, fields, order, limit):
         values, stand_ins = {}, {}
         for number, (name, value) in enumerate(self.form.cleaned_data.items()):
             if value in EMPTY_VALUES or not self.parameter(self.filters[name], value):
@@ -315,10 +341,10 @@ class FilterSet(django_filters.FilterSet):
             if isinstance(value, Model):
                 # Only its id: reading any other field would query the database for a record
                 # that does not exist, and the template is not made.
-                stand_in = type(value).from_db(None, ["id"], [STAND_IN_ID - number])
+                stand_in = type(value).from_db(None, ["id"], [STAND_IN_ID - 1_000_001 * stand_in_set - number])
                 stand_ins[stand_in.pk] = name
             else:
-                stand_in = f"\x00stand-in {number}"
+                stand_in = f"\x00stand-in {stand_in_set} {number}"
                 stand_ins[stand_in] = name
             values[name] = stand_in
         queryset = self.queryset.all()

@@ -97,6 +97,8 @@ def run_compiled(alias, sql, params, converters, *, chunked=False, size=500):
     are not all held at once); an iterator that keeps its cursor open until it is read to the end
     or closed."""
     connection = connections[alias]
+    # As Django's iterator(): no server-side cursor where the settings turn them off (pgbouncer).
+    chunked = chunked and not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
     with connection.chunked_cursor() if chunked else connection.cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(size):
