@@ -341,7 +341,8 @@ class FilterSet(django_filters.FilterSet):
             if isinstance(value, Model):
                 # Only its id: reading any other field would query the database for a record
                 # that does not exist, and the template is not made.
-                stand_in = type(value).from_db(None, ["id"], [STAND_IN_ID - 1_000_001 * stand_in_set - number])
+                stand_in_id = STAND_IN_ID - 1_000_001 * stand_in_set - number
+                stand_in = type(value).from_db(None, ["id"], [stand_in_id])
                 stand_ins[stand_in.pk] = name
             else:
                 stand_in = f"\x00stand-in {stand_in_set} {number}"
