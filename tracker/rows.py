@@ -13,7 +13,7 @@ def raw_rows(queryset):
     """The rows of a values_list() queryset as the database driver returns them, without Django's
     per-value converters: they were half the counting time at 100,000 agreements. Callers
     convert what they use (as_decimal, as_date)."""
-    sql, params = queryset.query.get_compiler(queryset.db).as_sql()  # for the database it runs on
+    sql, params, _converters = compiled(queryset)
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(10_000):
@@ -39,7 +39,7 @@ def owned_by(model, owner, owners):
     database = connections[router.db_for_read(model)]  # where the query runs: an as-of copy is SQLite
     quote = database.ops.quote_name
     owner_column = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(owner).column)}"
-    id_list = ",".join(str(int(pk)) for pk in owners) or "NULL"
+    id_list = ids_in_sql(owners)
     if database.vendor == "postgresql":
         # One array constant: PostgreSQL parses and plans an IN list's 2,000 constants one by one,
         # about 2.5 ms a query more (+100,000 export: five such queries a batch).
@@ -47,6 +47,11 @@ def owned_by(model, owner, owners):
     else:
         condition = f"{owner_column} IN ({id_list})"
     return model.objects.extra(where=[condition])
+
+
+def ids_in_sql(ids):
+    """Integer ids as SQL list items ("NULL" for none, which matches nothing)."""
+    return ",".join(str(int(pk)) for pk in ids) or "NULL"
 
 
 # Where the owners' ids go in a query compiled once (owned_rows): an id no row has.
@@ -59,8 +64,8 @@ def _compiled(alias, model, owner, fields, order, among, show_synthetic):
     queryset = owned_by(model, owner, [OWNERS])
     if among is not None:
         queryset = queryset.filter(among)
-    # Compiled for the database it runs on (an as-of copy is SQLite whatever the default).
-    return queryset.order_by(*order).values_list(*fields).query.get_compiler(alias).as_sql()
+    sql, params, _converters = compiled(queryset.order_by(*order).values_list(*fields))
+    return sql, params
 
 
 def owned_rows(model, owner, fields, *, order=(), among=None):
@@ -73,9 +78,8 @@ def owned_rows(model, owner, fields, *, order=(), among=None):
     sql, params = _compiled(alias, model, owner, fields, order, among, settings.SHOW_SYNTHETIC_RECORDS)
 
     def rows(owners):
-        id_list = ",".join(str(int(pk)) for pk in owners) or "NULL"
         with connections[alias].cursor() as cursor:
-            cursor.execute(sql.replace(str(OWNERS), id_list), params)
+            cursor.execute(sql.replace(str(OWNERS), ids_in_sql(owners)), params)
             return cursor.fetchall()
 
     return rows
@@ -83,7 +87,8 @@ def owned_rows(model, owner, fields, *, order=(), among=None):
 
 def compiled(queryset):
     """(sql, params, converters) of a values_list() queryset, compiled for the database it runs
-    on, with the converters Django's values_list() applies to its columns (run_compiled)."""
+    on (an as-of copy is SQLite whatever the default; Query.sql_with_params() compiles for the
+    default), with the converters Django's values_list() applies to its columns (run_compiled)."""
     compiler = queryset.query.get_compiler(queryset.db)
     sql, params = compiler.as_sql()
     columns = [select[0] for select in compiler.select[: compiler.col_count]]

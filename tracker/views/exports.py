@@ -366,24 +366,22 @@ class Batches:
     before the rows' own query."""
 
     def __init__(self, filterset, fields, order=()):
-        self.records = None
+        self.records = rows = None  # records: a streaming query's rows, open until read or closed
         if connections[filterset.queryset.db].vendor == "postgresql":
             # Its streaming (server-side) cursor costs three round trips more than a plain one,
             # and keeps the whole result: a short export is read with a plain cursor and a
             # LIMIT, and only a long one is read again, streaming (+100,000, the JSON mix: 11 %).
             rows = list(filterset.rows(fields, order=order, limit=READ_AHEAD))
-            if len(rows) < READ_AHEAD:
-                self.first, self.long = [dict(zip(fields, row, strict=True)) for row in rows], False
-                return
-        self.records = filterset.rows(fields, order=order, chunked=True)
-        self.rows = (dict(zip(fields, row, strict=True)) for row in self.records)
+        if rows is None or len(rows) == READ_AHEAD:
+            rows = self.records = filterset.rows(fields, order=order, chunked=True)
+        self.rows = (dict(zip(fields, row, strict=True)) for row in rows)
         self.first = list(islice(self.rows, READ_AHEAD))
         self.long = len(self.first) == READ_AHEAD
 
     def __iter__(self):
         for start in range(0, len(self.first), BATCH):
             yield self.first[start : start + BATCH]
-        while self.records and (batch := list(islice(self.rows, BATCH))):
+        while batch := list(islice(self.rows, BATCH)):
             yield batch
 
     def close(self):
