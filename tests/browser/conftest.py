@@ -5,6 +5,7 @@ Without Chromium they are skipped with a message saying so; with REQUIRE_BROWSER
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -58,10 +59,23 @@ def plain_static_files(settings):
     }
 
 
+@pytest.fixture(scope="session")
+def drained_live_server(live_server, browser):
+    """The live server, stopped only after the browser has closed its kept-alive connections and
+    the server's threads for them have ended: ended later, each thread closed the in-memory
+    SQLite connection after the server had stopped sharing it, and pytest reported the threads'
+    errors as warnings."""
+    yield live_server
+    browser.close()  # closed again by its own fixture, which Playwright allows
+    for thread in threading.enumerate():
+        if "process_request_thread" in thread.name:
+            thread.join(timeout=5)
+
+
 @pytest.fixture
-def site(live_server, transactional_db, summit_rows):
+def site(drained_live_server, transactional_db, summit_rows):
     insert_rows(summit_rows)
-    return live_server.url
+    return drained_live_server.url
 
 
 @pytest.fixture(scope="session")
