@@ -9,9 +9,19 @@ idle); closed, each request goes to whichever process takes it first. Behind a r
 nothing is lost: the proxy keeps its clients' connections alive itself.
 """
 
+import gc
+
 workers = 2
 worker_class = "gthread"
 threads = 4
 keepalive = 0
 limit_request_line = 8190
 limit_request_fields = 100
+
+
+def post_worker_init(worker):
+    """What the worker holds once the application is loaded (Django, the URLs, the models, the
+    modules) lives as long as it does: frozen out of the garbage collector's reach, a full
+    collection scans only what requests made since (+10,000: 30-53 ms a collection before,
+    10-19 ms after, each landing on whichever request was running)."""
+    gc.freeze()

@@ -1,5 +1,7 @@
-"""Start-up with a bad environment fails with one clear sentence, not a library traceback."""
+"""Start-up: a bad environment fails with one clear sentence, not a library traceback; the shipped
+server configuration's hooks."""
 
+import gc
 import os
 import subprocess
 import sys
@@ -113,3 +115,20 @@ def test_good_environment_starts():
     result = manage_check(SECRET_KEY="a-real-looking-secret-key-for-the-check", DEBUG="off")
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_gunicorn_workers_freeze_what_the_application_loaded():
+    """The shipped gunicorn configuration's worker hook moves what the loaded application holds out
+    of the garbage collector's reach, so a full collection scans only what requests made since."""
+    from gunicorn.config import Config
+
+    from summit import gunicorn as shipped
+
+    config = Config()
+    config.set("post_worker_init", shipped.post_worker_init)  # gunicorn's own check of a hook
+    before = gc.get_freeze_count()
+    try:
+        config.post_worker_init(None)
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
