@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext, _TestState
 
 from tests.factories import make_agreement, make_commitment
 from tests.pages import follow_count_links
-from tracker.models import Party, Source, StatusChange
+from tracker.models import Agreement, Party, Source, StatusChange
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -575,6 +575,24 @@ def test_synthetic_records_are_labelled(client, summit_data, settings):
     settings.SHOW_SYNTHETIC_RECORDS = True  # a test or benchmark database may show them, labelled
     html = client.get("/agreements/synthetic-one/").content.decode()
     assert "synthetic test record" in html and "This copy of the tracker shows synthetic test records" in html
+
+
+def test_public_from_the_manager_is_a_new_queryset_each_time_and_follows_the_settings(db, settings):
+    # Agreement.objects.public() copies a queryset built once per model, database and settings
+    # (TrackedManager): a copy narrowed must not narrow the next, a settings change must reach it,
+    # and a related manager's public() keeps its own condition.
+    real = make_agreement(slug="real-one", title="Real")
+    synthetic = make_agreement(slug="synthetic-one", title="Generated", is_synthetic=True)
+    make_agreement(slug="draft-one", title="Draft", is_published=False)
+    part = make_agreement(slug="part-one", title="Part", part_of=real, part_of_basis="stated")
+    settings.SHOW_SYNTHETIC_RECORDS = False
+    assert set(Agreement.objects.public()) == {real, part}
+    assert list(Agreement.objects.public().filter(slug="real-one")) == [real]
+    later = make_agreement(slug="later-one", title="Later")  # never read from an earlier result
+    assert set(Agreement.objects.public()) == {real, part, later}
+    assert list(real.parts.public()) == [part]
+    settings.SHOW_SYNTHETIC_RECORDS = True
+    assert set(Agreement.objects.public()) == {real, part, later, synthetic}
 
 
 def test_an_export_with_no_match_still_has_its_header_and_is_valid_json(client, summit_data):
