@@ -117,3 +117,16 @@ def test_postgresql_has_indexes_in_the_newest_first_orders(db):
         "(effective_on DESC NULLS LAST, recorded_at DESC, id DESC)"
         in definitions["status_change_newest_pg_idx"]
     )
+
+
+def test_postgresql_alone_has_the_index_of_ids_with_their_status(db):
+    """Migration 0029: PostgreSQL reads only a sector's agreements with the status asked for;
+    SQLite, given the same index, stopped using its status index and was slower."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Agreement._meta.db_table)
+    if connection.vendor != "postgresql":
+        assert "agreement_id_status_pg_idx" not in constraints
+        return
+    assert constraints["agreement_id_status_pg_idx"]["columns"] == ["id", "status"]
