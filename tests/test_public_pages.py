@@ -578,7 +578,7 @@ def test_synthetic_records_are_labelled(client, summit_data, settings):
 
 
 def test_public_from_the_manager_is_a_new_queryset_each_time_and_follows_the_settings(db, settings):
-    # Agreement.objects.public() copies a queryset built once per model, database and settings
+    # Agreement.objects.public() copies a queryset built once per model and settings
     # (TrackedManager): a copy narrowed must not narrow the next, a settings change must reach it,
     # and a related manager's public() keeps its own condition.
     real = make_agreement(slug="real-one", title="Real")
