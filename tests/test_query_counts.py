@@ -247,8 +247,7 @@ def filtered(records, query=None):
 
 @pytest.mark.parametrize("fields", [None, "table", "table, reading 30"])
 @pytest.mark.parametrize("options", [{}, {"orphans": 3}, {"allow_empty_first_page": False}])
-@pytest.mark.parametrize("rows", [0, 1, 24, 25, 26, 29, 30, 31, 50, 51])
-def test_the_list_paginator_answers_as_djangos_does(summit_data, rows, options, fields, monkeypatch):
+def test_the_list_paginator_answers_as_djangos_does(summit_data, options, fields, monkeypatch):
     """Every page number a reader can send, any number of rows: the same page, rows and count
     as Django's own paginator (invalid numbers give the first page, numbers past either end the
     last)."""
@@ -263,25 +262,27 @@ def test_the_list_paginator_answers_as_djangos_does(summit_data, rows, options, 
     if fields is not None:
         options = {**options, "fields": AgreementQuerySet.TABLE_FIELDS}
     create_synthetic(agreements=60, commitments=0, seed=5)
-    ids = list(Agreement.objects.order_by("pk").values_list("pk", flat=True)[:rows])
-    records = Agreement.objects.filter(pk__lte=ids[-1] if ids else 0).order_by("pk")  # the first `rows`
+    all_ids = list(Agreement.objects.order_by("pk").values_list("pk", flat=True))
     numbers = [None, "", "1", 1, "01", " 1", "１", "2", "3", "4", "99", "9" * 50, "0", "-1", "abc", "1.5"]
-    for number in [*numbers, 2.0, 1.0, "%00"]:
-        try:
-            theirs = Paginator(records, 25, **{k: v for k, v in options.items() if k != "fields"}).get_page(
-                number
-            )
-        except EmptyPage:  # no empty first page allowed, and nothing to show
-            with pytest.raises(EmptyPage):
-                ListPaginator(filtered(records), 25, **options).get_page(number)
-            continue
-        ours = ListPaginator(filtered(records), 25, **options).get_page(number)
-        assert (ours.number, [r.pk for r in ours], ours.paginator.count, ours.paginator.num_pages) == (
-            theirs.number,
-            [r.pk for r in theirs],
-            theirs.paginator.count,
-            theirs.paginator.num_pages,
-        ), (rows, number)
+    for rows in (0, 1, 24, 25, 26, 29, 30, 31, 50, 51):
+        ids = all_ids[:rows]
+        records = Agreement.objects.filter(pk__lte=ids[-1] if ids else 0).order_by("pk")  # the first `rows`
+        for number in [*numbers, 2.0, 1.0, "%00"]:
+            try:
+                theirs = Paginator(
+                    records, 25, **{k: v for k, v in options.items() if k != "fields"}
+                ).get_page(number)
+            except EmptyPage:  # no empty first page allowed, and nothing to show
+                with pytest.raises(EmptyPage):
+                    ListPaginator(filtered(records), 25, **options).get_page(number)
+                continue
+            ours = ListPaginator(filtered(records), 25, **options).get_page(number)
+            assert (ours.number, [r.pk for r in ours], ours.paginator.count, ours.paginator.num_pages) == (
+                theirs.number,
+                [r.pk for r in theirs],
+                theirs.paginator.count,
+                theirs.paginator.num_pages,
+            ), (rows, number)
 
 
 def test_progress_is_recomputed_once_after_a_change(client, summit_data, settings):

@@ -54,19 +54,20 @@ def run_django(code_or_args, database_url, *args):
 def test_concurrent_editors_never_lose_a_save_on_sqlite(tmp_path):
     """Six processes save at once, twenty times each, into one SQLite file: every save lands."""
     database_url = f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
-    migrate = run_django([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], database_url)
-    assert migrate.returncode == 0, migrate.stderr
     writers, saves = 6, 20
     setup = textwrap.dedent(
         f"""
         import django
         django.setup()
+        from django.core.management import call_command
         from tracker.models import Source
+        call_command("migrate", interactive=False, verbosity=0)
         for worker in range({writers}):
             Source.objects.create(slug=f"writer-{{worker}}", title="w", note="start")
         """
     )
-    assert run_django(setup, database_url).returncode == 0
+    prepared = run_django(setup, database_url)
+    assert prepared.returncode == 0, prepared.stderr
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "tests.settings"}
     processes = [
         subprocess.Popen(

@@ -2,7 +2,7 @@
 
 from importlib import resources
 
-AXE_JS = resources.files("axe_playwright_python") / "axe.min.js"
+AXE_SOURCE = (resources.files("axe_playwright_python") / "axe.min.js").read_text()
 
 # Only what the tests read comes back: the serious violations (their first three elements) and how
 # many rules passed. Sending axe's whole result (every node of every passing rule, with its HTML)
@@ -25,7 +25,9 @@ SERIOUS = """async () => {
 
 def axe_serious(page):
     """[(rule, impact, [element, …]), …] of the serious and critical violations on the page."""
-    page.add_script_tag(path=str(AXE_JS))
+    # Evaluated, not added as a <script>: the page's Content-Security-Policy, which refuses inline
+    # scripts, does not apply to what the test runs, so the check works where the policy holds.
+    page.evaluate(AXE_SOURCE)
     result = page.evaluate(SERIOUS)
     assert result["passes"], "axe ran its rules"
     return [tuple(violation) for violation in result["serious"]]
