@@ -363,6 +363,7 @@ def main():
     check = manage(
         env,
         "shell",
+        "--no-imports",  # Django 5.2 lists its automatic imports on stdout, which this reads
         "-c",
         AUDIT_CHECK,
         stdin="\n".join(f"{m} {pk} {marker}" for m, pk, marker, o, *_ in saves if o == "landed"),

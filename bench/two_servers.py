@@ -119,7 +119,7 @@ def main():
         for log in logs:
             log.seek(0, os.SEEK_END)
         marks = [log.tell() for log in logs]
-        result = manage(env, "shell", "-c", CHANGE_TIE)
+        result = manage(env, "shell", "--no-imports", "-c", CHANGE_TIE)
         print(result.stdout.strip())
         urls = [base + path for base in (first, second) for path in ("/", "/target/", "/countries/")] * 7
         threads = [
