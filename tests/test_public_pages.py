@@ -489,10 +489,18 @@ def test_editor_text_is_always_inert(client, summit_data):
     organization = Party.objects.create(slug="hostile-org", name=HOSTILE, kind="company", description=HOSTILE)
     agreement.party_roles.create(party=organization, role="implementer")
 
-    # Every page within a few links of the hostile records, each kind of page that shows them (a
-    # walk of the whole site from the dashboard reached no other kind, in four times the time).
+    # Every page within a few links of the hostile records, and by name each kind of page that
+    # shows them (a walk of the whole site from the dashboard found no other kind, in four times
+    # the time), the search's results and the other languages' pages too.
     responses = crawl(client, "/agreements/hostile-agreement/", 150)
     for url in (
+        "/agreements/hostile-agreement/feed/",
+        "/commitments/hostile-commitment/feed/",
+        "/search/?q=alert",
+        "/ja/agreements/hostile-agreement/",
+        "/ru/commitments/hostile-commitment/",
+        "/ja/organizations/hostile-org/",
+        "/ru/sectors/hostile-sector/",
         "/sectors/hostile-sector/",
         "/countries/uzbekistan/",
         "/sources/hostile/",
@@ -522,6 +530,13 @@ def test_editor_text_is_always_inert(client, summit_data):
         assert 'href="javascript:' not in body.lower(), url
     feed = responses["/changes/feed/"].body.decode()
     assert "&lt;script&gt;" in feed
+    # The pages fetched by name show the hostile text, escaped (else they would test nothing).
+    for url in (
+        "/commitments/hostile-commitment/feed/",
+        "/search/?q=alert",
+        "/ja/agreements/hostile-agreement/",
+    ):
+        assert "&lt;script&gt;" in responses[url].body.decode(), url
     csv_rows = list(csv.DictReader(io.StringIO(responses["/agreements.csv"].body.decode("utf-8-sig"))))
     assert any(row["title"] == HOSTILE for row in csv_rows)  # kept as text in CSV, never HTML
 
