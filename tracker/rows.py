@@ -37,9 +37,14 @@ def owner_column(database, model, owner):
     return f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(owner).column)}"
 
 
+def id_items(ids):
+    """Integer ids separated by commas: our own integers, safe to write into SQL or JSON."""
+    return ",".join(str(int(pk)) for pk in ids)
+
+
 def ids_in_sql(ids):
     """Integer ids as SQL list items ("NULL" for none, which matches nothing)."""
-    return ",".join(str(int(pk)) for pk in ids) or "NULL"
+    return id_items(ids) or "NULL"
 
 
 # Where the owners' ids go in a query compiled once (owned_rows). On SQLite, a parameter holding
@@ -83,7 +88,7 @@ def owned_rows(model, owner, fields, *, order=(), among=None):
         position = params.index(OWNERS_PARAMETER)
 
         def rows(owners):
-            ids = "[" + ",".join(str(int(pk)) for pk in owners) + "]"  # our own integers
+            ids = f"[{id_items(owners)}]"
             with connections[alias].cursor() as cursor:
                 cursor.execute(sql, (*params[:position], ids, *params[position + 1 :]))
                 return cursor.fetchall()
