@@ -7,6 +7,7 @@ import pytest
 
 from tests.factories import make_agreement
 from tests.test_public_pages import content
+from tracker import freshness
 from tracker.filters import AgreementFilter
 from tracker.models import Agreement, AgreementParty, Party, Sector
 
@@ -223,3 +224,16 @@ def test_a_reversed_base_is_not_the_base_it_reverses(crossed):
         assert rows == list(filterset.qs.values_list("slug")) and len(rows) > 1
         orders.append(rows)
     assert orders[1] == orders[0][::-1] and orders[2] == orders[0]
+
+
+def test_a_choice_cleaned_once_for_a_version_follows_an_edit(client, crossed):
+    """The filters' cleaned choices are remembered for the data version only: a sector's old
+    slug is refused, and its new one found, at the first request after the edit."""
+    before = client.get("/agreements.json", {"sector": "test-energy", "sort": "title"})
+    slugs = [row["slug"] for row in json.loads(content(before))]
+    assert len(slugs) == 9
+    Sector.objects.filter(slug="test-energy").update(slug="test-power")  # an update: no signal
+    freshness.bump()
+    assert client.get("/agreements.json", {"sector": "test-energy"}).status_code == 400
+    after = client.get("/agreements.json", {"sector": "test-power", "sort": "title"})
+    assert [row["slug"] for row in json.loads(content(after))] == slugs

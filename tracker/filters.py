@@ -176,7 +176,6 @@ def light_copy(field):
     Django's deep copy gives, sharing what no form changes: its list of choices and, for a choice
     of records, the queryset (never run: the records are CHOICE_RECORDS', read per version)."""
     duplicate = plain_copy(field)
-    duplicate.__dict__.pop("_records", None)  # read by each form for its own data version
     duplicate.error_messages = field.error_messages.copy()
     duplicate.validators = field.validators[:]
     duplicate.widget = plain_copy(field.widget)
@@ -219,7 +218,21 @@ class RememberedField(BoundField):
         return self.remembered("select", lambda: BoundField.as_widget(self))
 
 
+class SharedFields(dict):
+    """The form class's own fields, not copied (FilterForm with rendered=False)."""
+
+    def __deepcopy__(self, memo):
+        return SharedFields(self)
+
+
 class FilterForm(forms.Form):
+    def __init__(self, *args, rendered=True, **kwargs):
+        if not rendered:
+            # An export's form is only cleaned, and cleaning changes no field: copying a dozen
+            # fields for it was a twentieth of a short export's time.
+            self.base_fields = SharedFields(type(self).base_fields)
+        super().__init__(*args, **kwargs)
+
     def _clean_fields(self):
         """Django's (BaseForm._clean_fields), each value read from the data as its bound field
         would read it, without making one: an export renders no field, and making a bound field
@@ -231,11 +244,22 @@ class FilterForm(forms.Form):
                     self.cleaned_data[name] = field._clean_bound_field(self[name])
                 else:
                     value = self._widget_data_value(field.widget, self.add_prefix(name))
-                    self.cleaned_data[name] = field.clean(value)
+                    self.cleaned_data[name] = cleaned(type(self), name, field, value)
                 if hasattr(self, f"clean_{name}"):
                     self.cleaned_data[name] = getattr(self, f"clean_{name}")()
             except forms.ValidationError as error:
                 self.add_error(name, error)
+
+
+def cleaned(form_class, name, field, value):
+    """field.clean(value); remembered for the data version where the value is one of a choice's
+    few (or none): the same countries, statuses and sorts come back request after request, and
+    cleaning a dozen fields was a sixth of a short export's time. A value refused is not kept."""
+    single_choice = isinstance(field, forms.ChoiceField) and isinstance(value, str) and "," not in value
+    if not (value in (None, "") or single_choice):
+        return field.clean(value)
+    value = freshness.remembered(("cleaned", form_class, name, value), lambda: field.clean(value))
+    return list(value) if isinstance(value, list) else value  # a sort's keys: the caller's own list
 
 
 class FilterSet(django_filters.FilterSet):
@@ -247,9 +271,17 @@ class FilterSet(django_filters.FilterSet):
 
     _form_classes = {}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, rendered=True, **kwargs):
         self.base_filters = ShallowCopies(type(self).base_filters)
+        self.rendered = rendered  # False: its form is only cleaned (an export)
         super().__init__(*args, **kwargs)
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            data = (self.data,) if self.is_bound else ()
+            self._form = self.get_form_class()(*data, prefix=self.form_prefix, rendered=self.rendered)
+        return self._form
 
     def get_form_class(self):
         kind = type(self)
@@ -586,9 +618,8 @@ class RecordChoiceField(django_filters.fields.ModelChoiceField):
         super().__init__(*args, **kwargs)
 
     def records(self):
-        if not hasattr(self, "_records"):
-            self._records = choice_records(self.records_name)
-        return self._records
+        # Read for each use, not kept on the field: an export's form shares the class's fields.
+        return choice_records(self.records_name)
 
     def to_python(self, value):
         if value in self.empty_values:

@@ -12,6 +12,7 @@ import json
 import threading
 from itertools import islice
 
+import orjson
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
 from django.db.models import Case, F, IntegerField, Value, When
@@ -294,15 +295,25 @@ def csv_lines(columns, rows):
         yield buffer.getvalue()
 
 
+# Dates, times and decimals written as Django's own JSON encoder writes them (a time to the
+# millisecond, UTC as "Z"; a decimal as text, so no digit is lost).
+DJANGO_JSON = DjangoJSONEncoder()
+AS_DJANGO_WRITES_DATES = orjson.OPT_PASSTHROUGH_DATETIME
+
+
 def json_lines(rows):
-    encode = DjangoJSONEncoder(ensure_ascii=False).encode  # one encoder, not one per row
-    yield "["
-    separator = "\n"
+    """The rows as a JSON array, one row a line, in UTF-8. orjson, not the standard library's
+    encoder: that was a ninth of a short export's instructions."""
+    yield b"["
+    separator = b"\n"
     for chunk in chunked(rows):
-        lines = [encode(row) for row in chunk]
-        yield separator + ",\n".join(lines)
-        separator = ",\n"
-    yield "\n]\n"
+        lines = [
+            orjson.dumps(row, default=DJANGO_JSON.default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+            for row in chunk
+        ]
+        yield separator + b",\n".join(lines)
+        separator = b",\n"
+    yield b"\n]\n"
 
 
 class SlotStream:
@@ -346,7 +357,7 @@ def export(columns, rows, fmt, name, *, records):
     lines = json_lines(rows) if fmt == "json" else csv_lines(columns, rows)
     content_type = "application/json" if fmt == "json" else "text/csv; charset=utf-8"
     if not records.long:
-        response = HttpResponse("".join(lines), content_type=content_type)
+        response = HttpResponse((b"" if fmt == "json" else "").join(lines), content_type=content_type)
     elif export_slots.acquire(blocking=False):
         response = StreamingHttpResponse(SlotStream(lines, records), content_type=content_type)
     else:
@@ -472,7 +483,7 @@ def url_maker(request, name):
 @freshness.one_version_per_request
 def commitments_export(request, fmt):
     queryset = Commitment.objects.public()
-    filterset = CommitmentFilter(request.GET, queryset=queryset, request=request)
+    filterset = CommitmentFilter(request.GET, queryset=queryset, request=request, rendered=False)
     if not filterset.is_valid():
         return bad_filter(filterset)
     url = url_maker(request, "tracker:commitment_detail")
@@ -538,7 +549,7 @@ AGREEMENTS_NEWEST_FIRST_BY_SORTING = (
 @freshness.one_version_per_request
 def agreements_export(request, fmt):
     queryset = Agreement.objects.public()
-    filterset = AgreementFilter(request.GET, queryset=queryset, request=request)
+    filterset = AgreementFilter(request.GET, queryset=queryset, request=request, rendered=False)
     if not filterset.is_valid():
         return bad_filter(filterset)
     url = url_maker(request, "tracker:agreement_detail")
@@ -607,7 +618,7 @@ def agreements_export(request, fmt):
 def changes_export(request, fmt):
     """Every public status record (the history behind the timelines), oldest first."""
     queryset = StatusChange.objects.public().order_by("recorded_at", "pk")
-    filterset = ChangeFilter(request.GET, queryset=queryset, request=request)
+    filterset = ChangeFilter(request.GET, queryset=queryset, request=request, rendered=False)
     if not filterset.is_valid():
         return bad_filter(filterset)
     commitment_url = url_maker(request, "tracker:commitment_detail")
@@ -655,7 +666,7 @@ def changes_export(request, fmt):
 def assessments_export(request, fmt):
     """Every country's verdict on the shared commitments naming it."""
     queryset = compliance.standing_assessments().order_by("commitment__slug", "country__slug")
-    filterset = AssessmentFilter(request.GET, queryset=queryset, request=request)
+    filterset = AssessmentFilter(request.GET, queryset=queryset, request=request, rendered=False)
     if not filterset.is_valid():
         return bad_filter(filterset)
     url = url_maker(request, "tracker:commitment_detail")
