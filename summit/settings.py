@@ -50,6 +50,9 @@ def envint(name, default):
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
 
 
+# Django's SQLite backend, converting each query's placeholders once (tracker/sqlite/base.py).
+SQLITE_ENGINE = "tracker.sqlite"
+
 # SQLite as a multi-process server needs it: WAL lets pages be read while an editor writes;
 # IMMEDIATE takes the write lock when a transaction starts, so two writers queue instead of
 # deadlocking on a read-then-write upgrade ("database is locked"); a writer waits up to
@@ -74,6 +77,7 @@ def database_from_url(url):
     if not config.get("NAME"):
         raise ImproperlyConfigured("DATABASE_URL names no database (e.g. postgresql://user@host:5432/db).")
     if scheme == "sqlite":
+        config["ENGINE"] = SQLITE_ENGINE
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     return config
 
@@ -214,7 +218,7 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": SQLITE_ENGINE,
             "NAME": BASE_DIR / "var" / "tracker.sqlite3",
             "OPTIONS": SQLITE_OPTIONS,
         }

@@ -18,3 +18,10 @@ if WORKER and CACHE_URL:  # noqa: F405
     _url = urlsplit(CACHE_URL)  # noqa: F405
     _database = (int(_url.path.strip("/") or 0) - int(WORKER[2:])) % 16
     CACHES["default"]["LOCATION"] = _url._replace(path=f"/{_database}").geturl()  # noqa: F405
+
+# pytest-django leaves the test database of the engine named "django.db.backends.sqlite3" in
+# memory (one per worker process) and gives any other engine a file named per worker. Ours
+# (tracker.sqlite) is that engine with a faster cursor: its test database is named in memory.
+for _settings in DATABASES.values():  # noqa: F405
+    if _settings["ENGINE"] == SQLITE_ENGINE:  # noqa: F405
+        _settings.setdefault("TEST", {}).setdefault("NAME", ":memory:")

@@ -132,3 +132,19 @@ def test_gunicorn_workers_freeze_what_the_application_loaded():
         assert gc.get_freeze_count() > before
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.django_db
+def test_sqlite_runs_through_our_engine_and_placeholders_read_as_in_django():
+    from django.db import connection
+
+    from summit.settings import database_from_url
+
+    assert database_from_url("sqlite:///var/x.sqlite3")["ENGINE"] == "tracker.sqlite"
+    engine = "tracker.sqlite" if connection.vendor == "sqlite" else "django.db.backends.postgresql"
+    assert connection.settings_dict["ENGINE"] == engine
+    query = "SELECT %s || '%%s' || %s, '100%%'"
+    with connection.cursor() as cursor:
+        for _ in range(2):  # the second time from the remembered conversion
+            cursor.execute(query, ["a", "b"])
+            assert cursor.fetchone() == ("a%sb", "100%")

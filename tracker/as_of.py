@@ -81,7 +81,7 @@ def register(alias, path):
         config = connections.configure_settings(
             {
                 "default": {"ENGINE": "django.db.backends.sqlite3"},
-                alias: {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)},
+                alias: {"ENGINE": settings.SQLITE_ENGINE, "NAME": str(path)},
             }
         )[alias]
         connections.settings[alias] = config
