@@ -253,8 +253,8 @@ class FilterForm(forms.Form):
 
 def cleaned(form_class, name, field, value):
     """field.clean(value); remembered for the data version where the value is one of a choice's
-    few (or none): the same countries, statuses and sorts come back request after request, and
-    cleaning a dozen fields was a sixth of a short export's time. A value refused is not kept."""
+    few (or none): the same countries, statuses and sorts come back request after request, so a
+    dozen fields are not cleaned again for each. A value refused is not kept."""
     single_choice = isinstance(field, forms.ChoiceField) and isinstance(value, str) and "," not in value
     if not (value in (None, "") or single_choice):
         return field.clean(value)
